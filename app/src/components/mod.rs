@@ -1,0 +1,4 @@
+//! Reusable pieces of UI.
+
+pub mod error_panel;
+pub mod header;

@@ -1,0 +1,10 @@
+//! Pure domain rules: no leptos, no sqlx, no I/O. Everything here is plain
+//! Rust with table-driven tests, so the rules that decide what a nurse sees
+//! at 2 a.m. can be read and checked on their own.
+
+pub mod escalation;
+pub mod holidays;
+pub mod night_card;
+pub mod patient;
+pub mod schedule;
+pub mod time;

@@ -1,0 +1,103 @@
+//! One application error, shared by server and browser.
+//!
+//! Server functions return `Result<T, AppError>`; the variant crosses the
+//! wire as JSON, the browser shows its translated message, and the server
+//! sets the matching HTTP status. Causes of internal errors are logged on the
+//! server and never sent to the client.
+
+use crate::i18n::Key;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// Input that does not parse; the string names the field.
+    #[error("invalid input: {0}")]
+    Invalid(String),
+    #[error("edit conflict")]
+    Conflict,
+    #[error("internal error")]
+    Internal,
+    /// The request never reached our code, or its answer could not be read.
+    #[error("transport: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// The HTTP status this error is served with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Invalid(_) => 400,
+            AppError::Conflict => 409,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+
+    /// The translated title and explanation shown to the user.
+    pub fn message_keys(&self) -> (Key, Key) {
+        match self {
+            AppError::Unauthenticated => (
+                Key::ErrorUnauthenticatedTitle,
+                Key::ErrorUnauthenticatedBody,
+            ),
+            AppError::Forbidden => (Key::ErrorForbiddenTitle, Key::ErrorForbiddenBody),
+            AppError::NotFound => (Key::ErrorNotFoundTitle, Key::ErrorNotFoundBody),
+            AppError::Invalid(_) => (Key::ErrorBadRequestTitle, Key::ErrorBadRequestBody),
+            AppError::Conflict => (Key::ErrorConflictTitle, Key::ErrorConflictBody),
+            AppError::Internal => (Key::ErrorInternalTitle, Key::ErrorInternalBody),
+            AppError::Transport(_) => (Key::ErrorNetworkTitle, Key::ErrorNetworkBody),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // Arguments that fail to deserialize are the client's fault.
+            ServerFnErrorErr::Args(detail) => AppError::Invalid(detail),
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_a_status_and_a_message() {
+        let cases = [
+            (AppError::Unauthenticated, 401),
+            (AppError::Forbidden, 403),
+            (AppError::NotFound, 404),
+            (AppError::Invalid("id".into()), 400),
+            (AppError::Conflict, 409),
+            (AppError::Internal, 500),
+            (AppError::Transport("x".into()), 500),
+        ];
+        for (error, status) in cases {
+            assert_eq!(error.status(), status, "{error:?}");
+            let (title, body) = error.message_keys();
+            assert_ne!(title, body, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn errors_survive_the_wire() {
+        let error = AppError::Invalid("patient_id".into());
+        let bytes = error.ser();
+        assert_eq!(AppError::de(bytes), error);
+    }
+}

@@ -1,0 +1,42 @@
+// Browser tests in Debian's Chromium (no browser download), on phone
+// viewports, once hydrated and once with JavaScript off.
+import { defineConfig, devices } from "@playwright/test";
+
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
+
+// Pixel 7 is Chromium-based; a 360 px wide budget Android is the floor we design for.
+const phone = { ...devices["Pixel 7"], launchOptions: chromium };
+const smallPhone = {
+  ...devices["Galaxy S9+"],
+  viewport: { width: 360, height: 740 },
+  launchOptions: chromium,
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  retries: 0,
+  workers: 2,
+  reporter: [["list"]],
+  use: {
+    baseURL: process.env.BASE_URL ?? "http://127.0.0.1:3000",
+    locale: "ja-JP",
+    timezoneId: "Asia/Tokyo",
+  },
+  projects: [
+    { name: "phone-js", use: { ...phone, javaScriptEnabled: true } },
+    { name: "phone-nojs", use: { ...phone, javaScriptEnabled: false } },
+    { name: "small-phone-js", use: { ...smallPhone, javaScriptEnabled: true } },
+  ],
+});

@@ -1,0 +1,97 @@
+// The foundation's vertical slice: a night card on a phone, server-rendered,
+// hydrated without errors, readable with JavaScript off.
+import { expect, test, type Page } from "@playwright/test";
+import * as path from "node:path";
+
+// Demo patient 1 (山田 花子) — see server/src/demo.rs.
+const PATIENT_1 = "00000000-0000-4000-8000-000100000001";
+const CARD = `/patients/${PATIENT_1}/night-card`;
+
+function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  return errors;
+}
+
+async function waitForHydration(page: Page, testInfo: { project: { use: { javaScriptEnabled?: boolean } } }) {
+  if (testInfo.project.use.javaScriptEnabled !== false) {
+    await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  }
+}
+
+test("the night card shows who, where and whom to call on the first screen", async ({ page }, testInfo) => {
+  const errors = collectErrors(page);
+  const response = await page.goto(CARD);
+  expect(response?.status()).toBe(200);
+  await waitForHydration(page, testInfo);
+
+  await expect(page.locator("html")).toHaveAttribute("lang", "ja");
+  await expect(page.getByTestId("patient-name")).toHaveText("山田 花子");
+  await expect(page.getByTestId("patient-kana")).toHaveText(/ヤマダ ハナコ/);
+  await expect(page.getByTestId("patient-age")).toContainText("歳");
+  await expect(page.locator(".born")).toContainText("昭和12年");
+  await expect(page.getByTestId("patient-address")).toContainText("みどり野市");
+
+  const route = page.getByTestId("route-link");
+  await expect(route).toHaveAttribute("href", /^https:\/\/www\.google\.com\/maps\/dir\/\?api=1&destination=35\.\d+,138\.\d+/);
+  const attending = page.getByTestId("attending-call");
+  await expect(attending).toHaveAttribute("href", /^tel:0\d{9,10}$/);
+  await expect(page.getByTestId("nurse-station-call")).toHaveAttribute("href", /^tel:0\d{9,10}$/);
+
+  // One-handed at night: the route and the first call are on the first
+  // screen and big enough to hit.
+  const viewport = page.viewportSize()!;
+  for (const target of [route, attending]) {
+    const box = (await target.boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(viewport.height);
+    expect(box.height).toBeGreaterThanOrEqual(48);
+  }
+
+  if (testInfo.project.name === "phone-js") {
+    await page.screenshot({ path: path.join(__dirname, "..", "..", "docs", "night-card.png") });
+  }
+  expect(errors).toEqual([]);
+});
+
+test("an unknown patient is a Japanese 404 with a way back", async ({ page }) => {
+  const response = await page.goto("/patients/00000000-0000-4000-8000-0000deadbeef/night-card");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("患者が見つかりません");
+  await page.getByRole("link", { name: "患者一覧へ戻る" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("患者一覧");
+});
+
+test("a malformed patient id is a Japanese 400", async ({ page }) => {
+  const response = await page.goto("/patients/not-an-id/night-card");
+  expect(response?.status()).toBe(400);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("URLが正しくありません");
+});
+
+test("an unknown page is a 404", async ({ page }) => {
+  const response = await page.goto("/no/such/page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("ページが見つかりません");
+});
+
+test("the card switches to English and back", async ({ page }, testInfo) => {
+  await page.goto(CARD);
+  await waitForHydration(page, testInfo);
+  await page.getByRole("link", { name: "English" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await expect(page.getByRole("link", { name: "Open route in maps" })).toBeVisible();
+  await page.getByRole("link", { name: "日本語" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "ja");
+});
+
+test("the patient list links to every card", async ({ page }) => {
+  await page.goto("/");
+  const links = page.locator(".patient-list a");
+  await expect(links).toHaveCount(40);
+  await links.first().click();
+  await expect(page).toHaveURL(/\/patients\/[0-9a-f-]{36}\/night-card$/);
+  await expect(page.getByTestId("patient-name")).toBeVisible();
+});

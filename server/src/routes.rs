@@ -1,0 +1,131 @@
+//! The HTTP router: Leptos pages and server functions, static files, the
+//! language and theme switches, and the headers every response carries.
+
+use app::app::{shell, App};
+use app::i18n::{Lang, LANG_COOKIE, THEME_COOKIE};
+use app::ssr::AppState;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let pool = state.pool.clone();
+    let options = state.leptos_options.clone();
+    let pkg_dir = format!("{}/pkg", state.leptos_options.site_root);
+
+    // The wasm and js file names do not change between builds, so they are
+    // revalidated rather than cached forever; a phone gets a 304 at worst.
+    let pkg = Router::new()
+        .fallback_service(ServeDir::new(pkg_dir).precompressed_gzip())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ));
+
+    Router::new()
+        .route("/healthz", get(health))
+        .route("/settings/lang/{lang}", get(set_lang))
+        .route("/settings/theme/{theme}", get(set_theme))
+        .nest("/pkg", pkg)
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(pool.clone()),
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .with_state(state)
+}
+
+/// Liveness and database reachability, for the scripts that wait for start.
+async fn health(State(state): State<AppState>) -> Response {
+    match sqlx::query_scalar!("select 1 as \"one!\"")
+        .fetch_one(&state.pool)
+        .await
+    {
+        Ok(_) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}
+
+async fn set_lang(Path(lang): Path<String>, headers: HeaderMap) -> Response {
+    match Lang::from_code(&lang) {
+        Some(lang) => remember(LANG_COOKIE, lang.code(), &headers),
+        None => (StatusCode::BAD_REQUEST, "unknown language").into_response(),
+    }
+}
+
+async fn set_theme(Path(theme): Path<String>, headers: HeaderMap) -> Response {
+    match theme.as_str() {
+        "dark" | "light" | "auto" => remember(THEME_COOKIE, &theme, &headers),
+        _ => (StatusCode::BAD_REQUEST, "unknown theme").into_response(),
+    }
+}
+
+/// Sets a year-long preference cookie and goes back to the page the user
+/// came from (only a same-site path, never an open redirect).
+fn remember(name: &str, value: &str, headers: &HeaderMap) -> Response {
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(same_site_path)
+        .unwrap_or_else(|| "/".to_owned());
+    let cookie = format!("{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly");
+    let mut response = Redirect::to(&back).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The path and query of a referer URL, if it is a plain absolute path.
+fn same_site_path(referer: &str) -> Option<String> {
+    let after_scheme = referer.split_once("://").map(|(_, rest)| rest)?;
+    let path = &after_scheme[after_scheme.find('/')?..];
+    (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_site_path;
+
+    #[test]
+    fn only_paths_are_kept_from_the_referer() {
+        let cases = [
+            (
+                "http://127.0.0.1:3000/patients/x/night-card",
+                Some("/patients/x/night-card"),
+            ),
+            ("https://evil.example//attacker", None),
+            ("http://host", None),
+            ("/relative", None),
+        ];
+        for (referer, expected) in cases {
+            assert_eq!(same_site_path(referer).as_deref(), expected, "{referer}");
+        }
+    }
+}

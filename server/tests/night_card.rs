@@ -1,0 +1,162 @@
+//! The night card over HTTP, against real PostgreSQL.
+
+mod common;
+
+use common::spawn_app;
+use server::demo::DEMO_PATIENT_1;
+use sqlx::PgPool;
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_night_card_html_already_holds_the_name_and_address(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (status, html) = app
+        .get(&format!("/patients/{DEMO_PATIENT_1}/night-card"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<html lang=\"ja\""), "Japanese document");
+    assert!(html.contains("山田 花子"), "name rendered on the server");
+    assert!(
+        html.contains("ヤマダ ハナコ"),
+        "kana rendered on the server"
+    );
+    assert!(
+        html.contains("みどり野市"),
+        "address rendered on the server"
+    );
+    assert!(html.contains("昭和12年"), "birth era");
+    assert!(html.contains("https://www.google.com/maps/dir/?api=1&amp;destination=35."));
+    assert!(html.contains("href=\"tel:0"), "tap-to-call links");
+    assert!(html.contains("/pkg/nightcall.js"), "hydration script");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_unknown_patient_is_a_404_page_in_japanese_with_a_way_back(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (status, html) = app
+        .get("/patients/00000000-0000-4000-8000-0000deadbeef/night-card")
+        .await;
+    assert_eq!(status, 404);
+    assert!(html.contains("患者が見つかりません"));
+    assert!(html.contains("href=\"/\""));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_malformed_patient_id_is_a_400_page_in_japanese(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    for bad in ["not-an-id", "1", "00000000-0000-4000-8000-00010000000Z"] {
+        let (status, html) = app.get(&format!("/patients/{bad}/night-card")).await;
+        assert_eq!(status, 400, "{bad}");
+        assert!(html.contains("URLが正しくありません"), "{bad}");
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_unknown_page_is_a_404(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (status, html) = app.get("/no/such/page").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("ページが見つかりません"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_server_function_answers_json_and_errors_with_their_status(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let ok = app
+        .client
+        .post(app.url("/api/night_card"))
+        .form(&[("patient_id", DEMO_PATIENT_1.to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status().as_u16(), 200);
+    let card: serde_json::Value = ok.json().await.unwrap();
+    assert_eq!(card["family_name"], "山田");
+    assert_eq!(card["patient_id"], DEMO_PATIENT_1.to_string());
+
+    let missing = app
+        .client
+        .post(app.url("/api/night_card"))
+        .form(&[("patient_id", "00000000-0000-4000-8000-0000deadbeef")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status().as_u16(), 404);
+    assert_eq!(missing.text().await.unwrap(), "\"NotFound\"");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_language_switch_sets_a_cookie_and_goes_back(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let card = format!("/patients/{DEMO_PATIENT_1}/night-card");
+    let response = app
+        .client
+        .get(app.url("/settings/lang/en"))
+        .header("referer", app.url(&card))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(response.headers()["location"], card.as_str());
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.starts_with("nc_lang=en;") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+
+    let html = app
+        .client
+        .get(app.url(&card))
+        .header("cookie", "nc_lang=en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<html lang=\"en\""));
+    assert!(html.contains("Open route in maps"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_demo_network_has_what_the_issue_asks_for(pool: PgPool) {
+    server::demo::seed_demo(&pool)
+        .await
+        .unwrap()
+        .expect("first seed");
+    assert!(
+        server::demo::seed_demo(&pool).await.unwrap().is_none(),
+        "seeding twice is a no-op"
+    );
+    let count = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(count("select count(*) from clinic_teams").await, 2);
+    assert_eq!(
+        count("select count(*) from organizations where kind = 'clinic'").await,
+        6
+    );
+    assert_eq!(
+        count("select count(*) from staff where role = 'physician'").await,
+        8
+    );
+    assert_eq!(
+        count("select count(*) from organizations where kind = 'nurse_station'").await,
+        4
+    );
+    assert_eq!(
+        count("select count(*) from organizations where kind = 'hospital'").await,
+        1
+    );
+    assert_eq!(count("select count(*) from patients").await, 40);
+    assert_eq!(
+        count("select count(*) from patients where latitude is null or attending_physician_id is null or nurse_station_id is null").await,
+        0
+    );
+    assert!(count("select count(*) from family_contacts").await >= 40);
+}
