@@ -2,7 +2,13 @@
 
 use crate::components::header::Header;
 use crate::i18n::{provide_i18n_context, Key, THEME_COOKIE};
-use crate::pages::{night_card::NightCardPage, not_found::NotFoundPage, patients::PatientsPage};
+use crate::pages::{
+    audit::{AuditPage, NoticesPage},
+    login::LoginPage,
+    night_card::NightCardPage,
+    not_found::NotFoundPage,
+    patients::PatientsPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
@@ -14,6 +20,8 @@ use leptos_router::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let i18n = provide_i18n_context();
     let theme = theme_from_cookie();
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang=i18n.lang.code() data-theme=theme>
@@ -41,6 +49,27 @@ fn theme_from_cookie() -> &'static str {
         Some("dark") => "dark",
         Some("light") => "light",
         _ => "auto",
+    }
+}
+
+/// A strict CSP: scripts only from us or carrying this response's nonce
+/// (Leptos puts it on its hydration scripts), no inline styles, no framing.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    use axum::http::{header, HeaderValue};
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| format!(" 'nonce-{n}'"))
+        .unwrap_or_default();
+    let policy = format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
 }
 
@@ -76,6 +105,9 @@ pub fn App() -> impl IntoView {
             <main id="main">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=PatientsPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/notices") view=NoticesPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/patients/:id/night-card")
                         view=NightCardPage

@@ -5,7 +5,8 @@
 //! sets the matching HTTP status. Causes of internal errors are logged on the
 //! server and never sent to the client.
 
-use crate::i18n::Key;
+use crate::domain::time::format_tokyo_minute;
+use crate::i18n::{text, Key, Lang};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,12 @@ pub enum AppError {
     Invalid(String),
     #[error("edit conflict")]
     Conflict,
+    /// Wrong login id or password (deliberately not saying which).
+    #[error("bad credentials")]
+    BadCredentials,
+    /// Too many failed sign-ins; try again after this instant.
+    #[error("throttled until {0}")]
+    Throttled(chrono::DateTime<chrono::Utc>),
     #[error("internal error")]
     Internal,
     /// The request never reached our code, or its answer could not be read.
@@ -39,6 +46,8 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Invalid(_) => 400,
             AppError::Conflict => 409,
+            AppError::BadCredentials => 401,
+            AppError::Throttled(_) => 429,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -54,9 +63,43 @@ impl AppError {
             AppError::NotFound => (Key::ErrorNotFoundTitle, Key::ErrorNotFoundBody),
             AppError::Invalid(_) => (Key::ErrorBadRequestTitle, Key::ErrorBadRequestBody),
             AppError::Conflict => (Key::ErrorConflictTitle, Key::ErrorConflictBody),
+            AppError::BadCredentials => (Key::ErrorBadCredentials, Key::ErrorBadCredentials),
+            AppError::Throttled(_) => (Key::ErrorThrottled, Key::ErrorThrottled),
             AppError::Internal => (Key::ErrorInternalTitle, Key::ErrorInternalBody),
             AppError::Transport(_) => (Key::ErrorNetworkTitle, Key::ErrorNetworkBody),
         }
+    }
+}
+
+impl AppError {
+    /// One sentence for a form: what went wrong and what to do.
+    pub fn user_message(&self, lang: Lang) -> String {
+        match self {
+            AppError::Throttled(until) => {
+                text(lang, Key::ErrorThrottled).replace("{time}", &format_tokyo_minute(*until))
+            }
+            AppError::Invalid(field) => {
+                format!("{} ({field})", text(lang, Key::ErrorBadRequestTitle))
+            }
+            other => {
+                let (title, body) = other.message_keys();
+                if title == body {
+                    text(lang, title).to_owned()
+                } else {
+                    format!("{} {}", text(lang, title), text(lang, body))
+                }
+            }
+        }
+    }
+
+    /// The error as a query parameter value, for forms posted without
+    /// JavaScript that come back to their page (`?error=…`).
+    pub fn to_query_value(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_query_value(value: &str) -> Option<Self> {
+        serde_json::from_str(value).ok()
     }
 }
 
@@ -84,13 +127,18 @@ mod tests {
             (AppError::NotFound, 404),
             (AppError::Invalid("id".into()), 400),
             (AppError::Conflict, 409),
+            (AppError::BadCredentials, 401),
+            (AppError::Throttled(chrono::Utc::now()), 429),
             (AppError::Internal, 500),
             (AppError::Transport("x".into()), 500),
         ];
         for (error, status) in cases {
             assert_eq!(error.status(), status, "{error:?}");
-            let (title, body) = error.message_keys();
-            assert_ne!(title, body, "{error:?}");
+            assert!(!error.user_message(Lang::Ja).is_empty(), "{error:?}");
+            assert_eq!(
+                AppError::from_query_value(&error.to_query_value()),
+                Some(error.clone())
+            );
         }
     }
 

@@ -64,6 +64,21 @@ pub const DEMO_FAMILY_PHONE_OF_PATIENT_1: &str = "080-4127-9035";
 /// The number of demo patients; valid patient numbers are `1..=DEMO_PATIENT_COUNT`.
 pub const DEMO_PATIENT_COUNT: u32 = 40;
 
+/// The password of every demo account (listed in README.md). Demo only.
+pub const DEMO_PASSWORD: &str = "nightcall-demo";
+
+/// Demo sign-ins: physicians `doctor1`…`doctor8`, visiting nurses
+/// `nurse1`…`nurse8` (two per station), `coordinator`, `admin`.
+pub fn demo_login_id(staff_n: u32) -> Option<String> {
+    match staff_n {
+        1..=8 => Some(format!("doctor{staff_n}")),
+        11..=18 => Some(format!("nurse{}", staff_n - 10)),
+        21 => Some("coordinator".into()),
+        22 => Some("admin".into()),
+        _ => None,
+    }
+}
+
 /// The deterministic id of demo patient `n` (1..=40); see the module docs.
 pub fn demo_patient_id(n: u32) -> Uuid {
     debug_assert!(
@@ -80,6 +95,10 @@ pub fn demo_patient_id(n: u32) -> Uuid {
 /// makes concurrent callers (parallel tests on one database) safe: the first
 /// inserts, the others wait and then find the data present.
 pub async fn seed_demo(pool: &PgPool) -> Result<Option<SeedReport>, sqlx::Error> {
+    // Hashed before the transaction: argon2 is slow on purpose.
+    let password_hash = app::ssr::auth::hash_password(DEMO_PASSWORD.to_owned())
+        .await
+        .map_err(|e| sqlx::Error::Protocol(format!("hashing the demo password: {e}")))?;
     let mut tx = pool.begin().await?;
 
     sqlx::query("select pg_advisory_xact_lock($1)")
@@ -223,6 +242,8 @@ pub async fn seed_demo(pool: &PgPool) -> Result<Option<SeedReport>, sqlx::Error>
     .bind(column(&contacts, |c| c.family.key_person))
     .execute(&mut *tx)
     .await?;
+
+    seed_access(&mut tx, &patient_ids, &password_hash).await?;
 
     tx.commit().await?;
 
@@ -2122,6 +2143,83 @@ const PATIENTS: &[Patient] = &[
         }],
     },
 ];
+
+// ---------------------------------------------------------------------------
+// Accounts, care teams and consent
+// ---------------------------------------------------------------------------
+
+/// Demo accounts (one shared demo password), each patient's care team
+/// (attending physician and nurse station since 2024-04-01; every third
+/// patient also a secondary physician of the same team), and group-care
+/// consent for the patient's clinic team — except every tenth patient, whose
+/// family has not agreed yet, so covering doctors cannot read that card.
+async fn seed_access(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    patient_ids: &[Uuid],
+    password_hash: &str,
+) -> Result<(), sqlx::Error> {
+    let logins: Vec<(Uuid, String)> = STAFF
+        .iter()
+        .filter_map(|s| demo_login_id(s.n).map(|login| (s.id(), login)))
+        .collect();
+    sqlx::query(
+        "update staff set login_id = l.login_id, password_hash = $3
+           from unnest($1::uuid[], $2::text[]) as l(id, login_id)
+          where staff.id = l.id",
+    )
+    .bind(column(&logins, |l| l.0))
+    .bind(column(&logins, |l| l.1.clone()))
+    .bind(password_hash)
+    .execute(&mut **tx)
+    .await?;
+
+    sqlx::query(
+        "insert into care_team_members (id, patient_id, role, staff_id, organization_id, valid_from)
+         select gen_random_uuid(), p.id, 'attending', p.attending_physician_id, null, date '2024-04-01'
+           from patients p where p.id = any($1)
+         union all
+         select gen_random_uuid(), p.id, 'nurse_station', null, p.nurse_station_id, date '2024-04-01'
+           from patients p where p.id = any($1)",
+    )
+    .bind(patient_ids)
+    .execute(&mut **tx)
+    .await?;
+
+    // Secondary physician: the first other physician of the same team.
+    sqlx::query(
+        "insert into care_team_members (id, patient_id, role, staff_id, valid_from)
+         select gen_random_uuid(), p.id, 'secondary',
+                (select s.id from staff s
+                   join clinic_team_members t on t.organization_id = s.organization_id
+                  where t.team_id = p.clinic_team_id and s.role = 'physician'
+                    and s.id <> p.attending_physician_id
+                  order by s.id limit 1),
+                date '2024-04-01'
+           from unnest($1::uuid[]) with ordinality as u(id, n)
+           join patients p on p.id = u.id
+          where u.n % 3 = 0",
+    )
+    .bind(patient_ids)
+    .execute(&mut **tx)
+    .await?;
+
+    sqlx::query(
+        "insert into group_care_consents
+             (id, patient_id, clinic_team_id, consented_by_name, consented_by_relation,
+              consented_on, scope)
+         select gen_random_uuid(), p.id, p.clinic_team_id,
+                coalesce(f.name, p.family_name || ' ' || p.given_name),
+                coalesce(f.relation, '本人'), date '2024-04-01', 'read_and_house_call'
+           from unnest($1::uuid[]) with ordinality as u(id, n)
+           join patients p on p.id = u.id
+           left join family_contacts f on f.patient_id = p.id and f.priority = 1
+          where u.n % 10 <> 0",
+    )
+    .bind(patient_ids)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
 
 #[cfg(test)]
 mod tests {

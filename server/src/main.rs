@@ -107,10 +107,13 @@ async fn run(
     }
     let app = routes::router(state(pool.clone(), site_root, addr));
     tracing::info!("Nightcall listening on http://{addr}");
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| StartError::Serve(e.to_string()));
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| StartError::Serve(e.to_string()));
     pool.close().await;
     served
 }

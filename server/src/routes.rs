@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(reject_cross_site_writes))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -56,6 +57,42 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("DENY"),
         ))
         .with_state(state)
+}
+
+/// CSRF defence for server functions and every other write: a browser
+/// always says where a POST comes from (`Sec-Fetch-Site`, or at least
+/// `Origin`); anything from another site is refused before it reaches a
+/// handler. Clients that send neither are not browsers and carry no
+/// victim's cookies.
+async fn reject_cross_site_writes(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let method = request.method();
+    if method == axum::http::Method::GET || method == axum::http::Method::HEAD {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let cross_site = match fetch_site {
+        Some(site) => !matches!(site, "same-origin" | "none"),
+        None => match (
+            headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+            headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+        ) {
+            (Some(origin), Some(host)) => origin
+                .split_once("://")
+                .map(|(_, authority)| authority != host)
+                .unwrap_or(true),
+            (Some(_), None) => true,
+            (None, _) => false,
+        },
+    };
+    if cross_site {
+        tracing::warn!(path = %request.uri().path(), "refused a cross-site write");
+        return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
+    }
+    next.run(request).await
 }
 
 /// Liveness and database reachability, for the scripts that wait for start.

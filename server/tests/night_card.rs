@@ -6,9 +6,32 @@ use common::spawn_app;
 use server::demo::DEMO_PATIENT_1;
 use sqlx::PgPool;
 
+/// A visiting nurse of 山田 花子's station (訪問看護ステーションみどり).
+const NURSE_OF_PATIENT_1: &str = "nurse1";
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_signed_out_visitor_is_sent_to_sign_in_and_comes_back(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let card = format!("/patients/{DEMO_PATIENT_1}/night-card");
+    let response = app
+        .client
+        .get(app.url(&card))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 302);
+    let location = response.headers()["location"].to_str().unwrap();
+    assert_eq!(location, format!("/login?next={card}"));
+    let (status, html) = app.get(location).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("ログインID"));
+    assert!(!html.contains("山田"), "no patient data before sign-in");
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn the_night_card_html_already_holds_the_name_and_address(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = spawn_app(pool).await.signed_in_as(NURSE_OF_PATIENT_1).await;
     let (status, html) = app
         .get(&format!("/patients/{DEMO_PATIENT_1}/night-card"))
         .await;
@@ -31,7 +54,7 @@ async fn the_night_card_html_already_holds_the_name_and_address(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn an_unknown_patient_is_a_404_page_in_japanese_with_a_way_back(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = spawn_app(pool).await.signed_in_as(NURSE_OF_PATIENT_1).await;
     let (status, html) = app
         .get("/patients/00000000-0000-4000-8000-0000deadbeef/night-card")
         .await;
@@ -42,7 +65,7 @@ async fn an_unknown_patient_is_a_404_page_in_japanese_with_a_way_back(pool: PgPo
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_malformed_patient_id_is_a_400_page_in_japanese(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = spawn_app(pool).await.signed_in_as(NURSE_OF_PATIENT_1).await;
     for bad in ["not-an-id", "1", "00000000-0000-4000-8000-00010000000Z"] {
         let (status, html) = app.get(&format!("/patients/{bad}/night-card")).await;
         assert_eq!(status, 400, "{bad}");
@@ -60,33 +83,31 @@ async fn an_unknown_page_is_a_404(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_server_function_answers_json_and_errors_with_their_status(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = spawn_app(pool).await.signed_in_as(NURSE_OF_PATIENT_1).await;
     let ok = app
-        .client
-        .post(app.url("/api/night_card"))
-        .form(&[("patient_id", DEMO_PATIENT_1.to_string())])
-        .send()
-        .await
-        .unwrap();
+        .post_form(
+            "/api/night_card",
+            &[("patient_id", &DEMO_PATIENT_1.to_string())],
+        )
+        .await;
     assert_eq!(ok.status().as_u16(), 200);
     let card: serde_json::Value = ok.json().await.unwrap();
     assert_eq!(card["family_name"], "山田");
     assert_eq!(card["patient_id"], DEMO_PATIENT_1.to_string());
 
     let missing = app
-        .client
-        .post(app.url("/api/night_card"))
-        .form(&[("patient_id", "00000000-0000-4000-8000-0000deadbeef")])
-        .send()
-        .await
-        .unwrap();
+        .post_form(
+            "/api/night_card",
+            &[("patient_id", "00000000-0000-4000-8000-0000deadbeef")],
+        )
+        .await;
     assert_eq!(missing.status().as_u16(), 404);
     assert_eq!(missing.text().await.unwrap(), "\"NotFound\"");
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_language_switch_sets_a_cookie_and_goes_back(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = spawn_app(pool).await.signed_in_as(NURSE_OF_PATIENT_1).await;
     let card = format!("/patients/{DEMO_PATIENT_1}/night-card");
     let response = app
         .client
@@ -106,7 +127,10 @@ async fn the_language_switch_sets_a_cookie_and_goes_back(pool: PgPool) {
     let html = app
         .client
         .get(app.url(&card))
-        .header("cookie", "nc_lang=en")
+        .header(
+            "cookie",
+            format!("nc_lang=en; {}", app.session.as_deref().unwrap()),
+        )
         .send()
         .await
         .unwrap()

@@ -1,6 +1,9 @@
 //! Server functions, one use case per file. Each one is thin: find out who
-//! asks, parse the input into domain types, call the database layer, map
-//! errors.
+//! asks, parse the input into domain types, let `ssr::access` decide and
+//! audit, call the database layer, map errors.
 
+pub mod audit;
+pub mod auth;
+pub mod break_glass;
 pub mod night_card;
 pub mod patients;

@@ -1,4 +1,4 @@
-//! The list of patients.
+//! The patients the signed-in user may open.
 
 use crate::domain::patient::PatientSummary;
 use crate::error::AppError;
@@ -6,10 +6,22 @@ use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "patients")]
 pub async fn list_patients() -> Result<Vec<PatientSummary>, AppError> {
-    use crate::ssr::{db, request};
+    use crate::ssr::{audit, auth, db, request};
 
     let pool = request::pool()?;
-    db::patient_list(&pool)
+    let user = auth::require_user(&pool).await?;
+    let now = chrono::Utc::now();
+    let list = db::patient_list_for(&pool, &user.actor, now)
         .await
-        .map_err(request::internal("listing patients"))
+        .map_err(request::internal("listing patients"))?;
+    audit::record(
+        &pool,
+        &user,
+        None,
+        "list_patients",
+        "allowed",
+        &format!("{} rows", list.len()),
+    )
+    .await?;
+    Ok(list)
 }

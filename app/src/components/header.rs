@@ -1,7 +1,9 @@
-//! The top bar: the product name, the language switch and the theme switch.
-//! Both switches are plain links handled by the server (they set a cookie and
-//! come back), so they work before hydration and without JavaScript.
+//! The top bar: the product name, who is signed in, the language and theme
+//! switches and sign-out. Every control is a plain link or form handled by
+//! the server, so it works before hydration and without JavaScript.
 
+use crate::api::auth::{whoami, Logout};
+use crate::domain::access::Role;
 use crate::i18n::{use_i18n, Key};
 use leptos::prelude::*;
 
@@ -9,6 +11,8 @@ use leptos::prelude::*;
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
     let other = i18n.lang.other();
+    let me = Resource::new(|| (), |_| whoami());
+    let logout = ServerAction::<Logout>::new();
     view! {
         <header class="topbar">
             <a class="brand" href="/">
@@ -23,5 +27,24 @@ pub fn Header() -> impl IntoView {
                 <a href="/settings/theme/light" rel="nofollow" class="theme-light">{i18n.t(Key::ThemeLight)}</a>
             </nav>
         </header>
+        <Suspense>
+            {move || Suspend::new(async move {
+                me.await.ok().flatten().map(|me| view! {
+                    <div class="userbar">
+                        <span class="me" data-testid="signed-in-as">
+                            {i18n.t(Key::SignedInAs)}": "{me.name.clone()}
+                        </span>
+                        <a href="/notices">{i18n.t(Key::NoticesTitle)}</a>
+                        {matches!(me.role, Role::Coordinator | Role::Admin).then(|| view! {
+                            <a href="/audit">{i18n.t(Key::AuditTitle)}</a>
+                        })}
+                        <ActionForm action=logout attr:class="inline">
+                            <input type="hidden" name="everywhere" value="false" />
+                            <button type="submit" class="linklike">{i18n.t(Key::SignOut)}</button>
+                        </ActionForm>
+                    </div>
+                })
+            })}
+        </Suspense>
     }
 }

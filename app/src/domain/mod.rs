@@ -2,9 +2,11 @@
 //! Rust with table-driven tests, so the rules that decide what a nurse sees
 //! at 2 a.m. can be read and checked on their own.
 
+pub mod access;
 pub mod escalation;
 pub mod holidays;
 pub mod night_card;
 pub mod patient;
 pub mod schedule;
+pub mod text;
 pub mod time;

@@ -24,6 +24,8 @@ pub struct NightCard {
     /// When the server read the card; the page shows it so a screen left
     /// open for hours says how old it is.
     pub read_at: DateTime<Utc>,
+    /// Set when the reader opened the card by break-glass: until when.
+    pub break_glass_until: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,5 +1,7 @@
 //! One component per route.
 
+pub mod audit;
+pub mod login;
 pub mod night_card;
 pub mod not_found;
 pub mod patients;

@@ -2,11 +2,14 @@
 //! on one phone screen. Rendered on the server (the page is complete before
 //! the WebAssembly arrives) and hydrated.
 
+use crate::api::break_glass::BreakGlass;
 use crate::api::night_card::get_night_card;
 use crate::components::error_panel::ErrorPanel;
+use crate::components::form_error::FormError;
 use crate::domain::night_card::{tel_href, CareContact, NightCard};
 use crate::domain::patient::Sex;
 use crate::domain::time::format_tokyo_minute;
+use crate::error::AppError;
 use crate::i18n::{use_i18n, I18n, Key, Lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -25,6 +28,20 @@ pub fn NightCardPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match card.await {
                     Ok(card) => view! { <NightCardView card /> }.into_any(),
+                    Err(AppError::Unauthenticated) => {
+                        let id = params.read_untracked().get("id").unwrap_or_default();
+                        redirect_to_login(&format!("/patients/{id}/night-card"));
+                        view! { <ErrorPanel error=AppError::Unauthenticated /> }.into_any()
+                    }
+                    Err(AppError::Forbidden) => {
+                        let id = params.read_untracked().get("id").unwrap_or_default();
+                        view! {
+                            <Title text=i18n.t(Key::ErrorForbiddenTitle) />
+                            <ErrorPanel error=AppError::Forbidden />
+                            <BreakGlassForm patient_id=id />
+                        }
+                        .into_any()
+                    }
                     Err(error) => view! {
                         <Title text=i18n.t(error.message_keys().0) />
                         <ErrorPanel error />
@@ -59,6 +76,11 @@ fn NightCardView(card: NightCard) -> impl IntoView {
     view! {
         <Title text=name.clone() />
         <article class="night-card" data-patient-id=card.patient_id.to_string()>
+            {card.break_glass_until.map(|until| view! {
+                <p class="break-glass-banner" role="status" data-testid="break-glass-banner">
+                    {i18n.t(Key::BreakGlassActive)}" 〜 "{format_tokyo_minute(until)}
+                </p>
+            })}
             <header class="identity" aria-label=i18n.t(Key::NightCard)>
                 <p class="kana" data-testid="patient-kana">{kana}</p>
                 <h1 class="name" data-testid="patient-name">{name}</h1>
@@ -173,5 +195,39 @@ fn contact_row(
             </li>
         }
         .into_any(),
+    }
+}
+
+/// Sends a signed-out visitor to the sign-in page, coming back here after.
+fn redirect_to_login(back: &str) {
+    let target = format!("/login?next={}", crate::domain::text::encode_query(back));
+    #[cfg(feature = "ssr")]
+    leptos_axum::redirect(&target);
+    #[cfg(not(feature = "ssr"))]
+    {
+        let navigate = leptos_router::hooks::use_navigate();
+        navigate(&target, Default::default());
+    }
+}
+
+/// The break-glass request: a reason, then the card for two hours.
+#[component]
+fn BreakGlassForm(patient_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<BreakGlass>::new();
+    view! {
+        <section class="block break-glass" aria-labelledby="h-break-glass">
+            <h2 id="h-break-glass">{i18n.t(Key::BreakGlassTitle)}</h2>
+            <p>{i18n.t(Key::BreakGlassBody)}</p>
+            <ActionForm action attr:class="stack">
+                <input type="hidden" name="patient_id" value=patient_id />
+                <label>
+                    <span>{i18n.t(Key::BreakGlassReason)}</span>
+                    <textarea name="reason" required minlength="4" maxlength="500" rows="3"></textarea>
+                </label>
+                <FormError action />
+                <button type="submit" class="button danger">{i18n.t(Key::BreakGlassSubmit)}</button>
+            </ActionForm>
+        </section>
     }
 }

@@ -1,6 +1,7 @@
 //! Database queries. Every query is compile-checked against the migrations
 //! (`sqlx::query!`, offline data in `.sqlx/`).
 
+use crate::domain::access::Actor;
 use crate::domain::night_card::{Address, CareContact, Coordinates, FamilyContact, NightCard};
 use crate::domain::patient::{age_on, era_of, PatientId, PatientSummary, Sex};
 use crate::domain::time::tokyo_date;
@@ -112,17 +113,48 @@ pub async fn night_card(
             .collect(),
         updated_at: row.updated_at,
         read_at: now,
+        break_glass_until: None,
     }))
 }
 
-pub async fn patient_list(db: impl PgExecutor<'_>) -> Result<Vec<PatientSummary>, sqlx::Error> {
+/// The patients `actor` may open, by the same rules as
+/// `domain::access::decide` for `ReadCard` (care-team membership active
+/// today, or a physician of a clinic in the patient's clinic team with an
+/// active group-care consent). The access-matrix test checks that this list
+/// and `decide` agree for every demo user.
+pub async fn patient_list_for(
+    db: impl PgExecutor<'_>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Vec<PatientSummary>, sqlx::Error> {
+    let today = tokyo_date(now);
     let rows = sqlx::query!(
         r#"
-        select id, family_name, given_name, family_name_kana, given_name_kana,
-               birth_date, city, street
-          from patients
-         order by family_name_kana, given_name_kana, birth_date
-        "#
+        select p.id, p.family_name, p.given_name, p.family_name_kana, p.given_name_kana,
+               p.birth_date, p.city, p.street
+          from patients p
+         where $4 in ('nurse', 'physician')
+           and (exists (select 1 from care_team_members m
+                         where m.patient_id = p.id
+                           and m.valid_from <= $3 and (m.valid_to is null or m.valid_to >= $3)
+                           and ((m.staff_id = $1)
+                                or (m.organization_id = $2
+                                    and ((m.role = 'nurse_station' and $4 = 'nurse')
+                                         or (m.role in ('attending', 'secondary') and $4 = 'physician')))))
+                or ($4 = 'physician' and exists (
+                        select 1 from group_care_consents c
+                          join clinic_team_members t on t.team_id = c.clinic_team_id
+                         where c.patient_id = p.id and c.clinic_team_id = p.clinic_team_id
+                           and t.organization_id = $2
+                           and c.consented_on <= $3
+                           and (c.revoked_on is null or c.revoked_on > $3))))
+         order by p.family_name_kana, p.given_name_kana, p.birth_date
+         limit 500
+        "#,
+        actor.staff_id,
+        actor.organization_id,
+        today,
+        actor.role.as_str(),
     )
     .fetch_all(db)
     .await?;

@@ -1,6 +1,10 @@
-//! Server-only code (feature `ssr`): application state, request helpers and
-//! the database queries behind the server functions.
+//! Server-only code (feature `ssr`): application state, sign-in and
+//! sessions, the access door and audit log, and the database queries behind
+//! the server functions.
 
+pub mod access;
+pub mod audit;
+pub mod auth;
 pub mod db;
 pub mod request;
 pub mod state;

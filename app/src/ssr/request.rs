@@ -46,3 +46,52 @@ pub fn internal(context: &'static str) -> impl FnOnce(sqlx::Error) -> AppError {
         fail(AppError::Internal)
     }
 }
+
+/// The client's address and browser, for sessions and the audit log. Behind
+/// a reverse proxy the first `X-Forwarded-For` hop is used only when
+/// `NIGHTCALL_TRUST_PROXY=1`.
+pub fn client_info() -> (String, String) {
+    let Some(parts) = use_context::<axum::http::request::Parts>() else {
+        return (String::new(), String::new());
+    };
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.chars().take(200).collect::<String>())
+    };
+    let trust_proxy = matches!(std::env::var("NIGHTCALL_TRUST_PROXY").as_deref(), Ok("1"));
+    let forwarded = trust_proxy
+        .then(|| header("x-forwarded-for"))
+        .flatten()
+        .and_then(|v| v.split(',').next().map(|s| s.trim().to_owned()));
+    let ip = forwarded
+        .or_else(|| {
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+        })
+        .unwrap_or_default();
+    (ip, header("user-agent").unwrap_or_default())
+}
+
+/// For a form posted without JavaScript, sends the browser back to `back`
+/// with the error in the query (`?error=…`), where `FormError` shows it.
+/// Hydrated forms get the error as the action's value and stay put.
+pub fn fail_form(error: AppError, back: &str) -> AppError {
+    let error = fail(error);
+    let plain_form_post = use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.headers.get(axum::http::header::ACCEPT).cloned())
+        .and_then(|v| v.to_str().ok().map(|v| v.contains("text/html")))
+        .unwrap_or(false);
+    if plain_form_post {
+        let separator = if back.contains('?') { '&' } else { '?' };
+        leptos_axum::redirect(&format!(
+            "{back}{separator}error={}",
+            crate::domain::text::encode_query(&error.to_query_value())
+        ));
+    }
+    error
+}

@@ -1,11 +1,17 @@
-//! `spawn_app`: the real application on port 0 against a fresh database.
+//! `spawn_app`: the real application on port 0 against a fresh database,
+//! and a small client that signs in like a browser would.
+#![allow(dead_code)] // each test file uses a different part of this
 
+use server::demo::DEMO_PASSWORD;
 use server::{demo, routes, state};
 use sqlx::PgPool;
 
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
+    /// The session cookie (`nc_session=…`) once signed in. Kept by hand:
+    /// the cookie is `Secure`, and the test server speaks plain HTTP.
+    pub session: Option<String>,
 }
 
 impl TestApp {
@@ -13,15 +19,74 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
+    fn with_session(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.session {
+            Some(cookie) => request.header("cookie", cookie),
+            None => request,
+        }
+    }
+
     pub async fn get(&self, path: &str) -> (u16, String) {
         let response = self
-            .client
-            .get(self.url(path))
+            .with_session(self.client.get(self.url(path)))
             .send()
             .await
             .expect("request");
         let status = response.status().as_u16();
         (status, response.text().await.expect("body"))
+    }
+
+    /// POSTs a form to a server function as the signed-in user.
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.with_session(self.client.post(self.url(path)))
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Another client of the same server, signed out.
+    pub fn clone_base(&self) -> TestApp {
+        TestApp {
+            base: self.base.clone(),
+            client: self.client.clone(),
+            session: None,
+        }
+    }
+
+    /// Signs in with the demo password and keeps the session cookie.
+    pub async fn sign_in(&mut self, login_id: &str) -> reqwest::Response {
+        self.session = None;
+        let response = self
+            .post_form(
+                "/api/login",
+                &[
+                    ("login_id", login_id),
+                    ("password", DEMO_PASSWORD),
+                    ("next", "/"),
+                ],
+            )
+            .await;
+        self.session = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("nc_session=") && !v.starts_with("nc_session=;"))
+            .and_then(|v| v.split(';').next())
+            .map(str::to_owned);
+        response
+    }
+
+    /// Signs in and panics if that fails.
+    pub async fn signed_in_as(mut self, login_id: &str) -> Self {
+        let response = self.sign_in(login_id).await;
+        assert!(
+            self.session.is_some(),
+            "sign-in as {login_id}: {}",
+            response.status()
+        );
+        self
     }
 }
 
@@ -35,7 +100,12 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
     let addr = listener.local_addr().expect("addr");
     let app = routes::router(state(pool, "target/site", addr));
     tokio::spawn(async move {
-        axum::serve(listener, app).await.expect("serve");
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .expect("serve");
     });
     TestApp {
         base: format!("http://{addr}"),
@@ -43,5 +113,6 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client"),
+        session: None,
     }
 }
