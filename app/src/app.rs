@@ -8,6 +8,7 @@ use crate::pages::{
     night_card::NightCardPage,
     not_found::NotFoundPage,
     patients::PatientsPage,
+    second_factor::{SecurityPage, TotpPage},
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -106,6 +107,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=PatientsPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/login/totp") view=TotpPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/security") view=SecurityPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/notices") view=NoticesPage ssr=SsrMode::Async />
                     <Route

@@ -109,7 +109,9 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // Arguments that fail to deserialize are the client's fault.
-            ServerFnErrorErr::Args(detail) => AppError::Invalid(detail),
+            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
+                AppError::Invalid(detail)
+            }
             other => AppError::Transport(other.to_string()),
         }
     }

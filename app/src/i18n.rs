@@ -121,6 +121,11 @@ pub enum Key {
     AuditSearch,
     NoticesTitle,
     NoticesEmpty,
+    SecurityTitle,
+    TotpEnabled,
+    TotpEnrolHelp,
+    TotpSecret,
+    RecoveryCodesHelp,
 }
 
 /// The text of `key` in `lang`.
@@ -237,6 +242,20 @@ pub fn text(lang: Lang, key: Key) -> &'static str {
         Key::AuditSearch => ("検索", "Search"),
         Key::NoticesTitle => ("お知らせ", "Notices"),
         Key::NoticesEmpty => ("新しいお知らせはありません。", "Nothing new."),
+        Key::SecurityTitle => ("2段階認証", "Two-step sign-in"),
+        Key::TotpEnabled => (
+            "認証アプリによる2段階認証が有効です。",
+            "Two-step sign-in with an authenticator app is on.",
+        ),
+        Key::TotpEnrolHelp => (
+            "認証アプリ(Google Authenticator、Microsoft Authenticator など)でQRコードを読み取り、表示された6桁のコードを入力してください。",
+            "Scan the QR code with an authenticator app (Google Authenticator, Microsoft Authenticator…) and enter the 6-digit code it shows.",
+        ),
+        Key::TotpSecret => ("手入力用のキー", "Key for manual entry"),
+        Key::RecoveryCodesHelp => (
+            "回復コードです。スマートフォンをなくしたときに1回ずつ使えます。今だけ表示されるので、安全な場所に控えてください。",
+            "Your recovery codes: each works once if you lose your phone. They are shown only now; keep them somewhere safe.",
+        ),
     };
     match lang {
         Lang::Ja => ja,

@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(status_of_server_fn_errors))
         .layer(axum::middleware::from_fn(reject_cross_site_writes))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -93,6 +94,32 @@ async fn reject_cross_site_writes(
         return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
     }
     next.run(request).await
+}
+
+/// Server functions answer errors with 500 whatever the error; ours carry
+/// their status (`AppError::status`). Errors our code returns already set it
+/// (`request::fail`); this catches the ones raised before our code runs,
+/// such as a missing or malformed argument, which are the client's fault and
+/// must not look like a server failure.
+async fn status_of_server_fn_errors(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let is_server_fn = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        if let Ok(status) = StatusCode::from_u16(error.status()) {
+            parts.status = status;
+        }
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// Liveness and database reachability, for the scripts that wait for start.

@@ -34,6 +34,9 @@ const SERVER_FUNCTIONS: &[(&str, Kind)] = &[
     ("/api/login", Kind::NoPatientData),
     ("/api/logout", Kind::NoPatientData),
     ("/api/me", Kind::NoPatientData),
+    ("/api/totp_enrollment", Kind::NoPatientData),
+    ("/api/totp_confirm", Kind::NoPatientData),
+    ("/api/totp_verify", Kind::NoPatientData),
 ];
 
 #[test]

@@ -74,8 +74,10 @@ pub async fn login(login_id: String, password: String, next: String) -> Result<(
     }
 
     let account = sqlx::query!(
-        r#"select id, password_hash, totp_enabled_at is not null as "totp!"
-             from staff where login_id = $1 and disabled_at is null"#,
+        r#"select st.id, st.password_hash, st.totp_enabled_at is not null as "totp!",
+                  o.require_second_factor
+             from staff st join organizations o on o.id = st.organization_id
+            where st.login_id = $1 and st.disabled_at is null"#,
         login_id.as_str()
     )
     .fetch_optional(&pool)
@@ -106,11 +108,13 @@ pub async fn login(login_id: String, password: String, next: String) -> Result<(
         "password",
     )
     .await?;
+    let next_query = crate::domain::text::encode_query(&next);
     if account.totp {
-        leptos_axum::redirect(&format!(
-            "/login/totp?next={}",
-            crate::domain::text::encode_query(&next)
-        ));
+        leptos_axum::redirect(&format!("/login/totp?next={next_query}"));
+    } else if account.require_second_factor {
+        // The organisation requires a second factor and there is none yet:
+        // enrolment first, nothing else.
+        leptos_axum::redirect(&format!("/account/security?next={next_query}"));
     } else {
         leptos_axum::redirect(&next);
     }

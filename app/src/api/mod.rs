@@ -7,3 +7,4 @@ pub mod auth;
 pub mod break_glass;
 pub mod night_card;
 pub mod patients;
+pub mod second_factor;

@@ -5,3 +5,4 @@ pub mod login;
 pub mod night_card;
 pub mod not_found;
 pub mod patients;
+pub mod second_factor;

@@ -8,5 +8,6 @@ pub mod auth;
 pub mod db;
 pub mod request;
 pub mod state;
+pub mod totp;
 
 pub use state::AppState;

@@ -1,0 +1,90 @@
+//! `/login/totp`: the code after the password. `/account/security`:
+//! enrolling an authenticator app and receiving recovery codes.
+
+use crate::api::second_factor::{totp_enrollment, ConfirmTotp, VerifySecondFactor};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::form_error::FormError;
+use crate::i18n::{use_i18n, Key};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn TotpPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_else(|| "/".into());
+    let verify = ServerAction::<VerifySecondFactor>::new();
+    view! {
+        <Title text=i18n.t(Key::TotpTitle) />
+        <section class="auth">
+            <h1 class="page-title">{i18n.t(Key::TotpTitle)}</h1>
+            <p>{i18n.t(Key::TotpHelp)}</p>
+            <ActionForm action=verify attr:class="stack">
+                <input type="hidden" name="next" prop:value=next />
+                <label>
+                    <span>{i18n.t(Key::TotpCode)}</span>
+                    <input type="text" name="code" required autocomplete="one-time-code"
+                        inputmode="numeric" maxlength="20" autofocus />
+                </label>
+                <FormError action=verify />
+                <button type="submit" class="button primary">{i18n.t(Key::Verify)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn SecurityPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let enrollment = Resource::new(|| (), |_| totp_enrollment());
+    let confirm = ServerAction::<ConfirmTotp>::new();
+    let codes = move || confirm.value().get().and_then(|r| r.ok());
+    view! {
+        <Title text=i18n.t(Key::SecurityTitle) />
+        <h1 class="page-title">{i18n.t(Key::SecurityTitle)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match enrollment.await {
+                    Ok(e) if e.already_enabled => {
+                        view! { <p class="ok" data-testid="totp-enabled">{i18n.t(Key::TotpEnabled)}</p> }.into_any()
+                    }
+                    Ok(e) => view! {
+                        <section class="block">
+                            <p>{i18n.t(Key::TotpEnrolHelp)}</p>
+                            <div class="qr" inner_html=e.qr_svg></div>
+                            <p class="secret">
+                                <span class="label">{i18n.t(Key::TotpSecret)}</span>
+                                <code data-testid="totp-secret">{e.secret}</code>
+                            </p>
+                            <Show
+                                when=move || codes().is_some()
+                                fallback=move || view! {
+                                    <ActionForm action=confirm attr:class="stack">
+                                        <label>
+                                            <span>{i18n.t(Key::TotpCode)}</span>
+                                            <input type="text" name="code" required
+                                                autocomplete="one-time-code" inputmode="numeric" maxlength="10" />
+                                        </label>
+                                        <FormError action=confirm />
+                                        <button type="submit" class="button primary">{i18n.t(Key::Verify)}</button>
+                                    </ActionForm>
+                                }
+                            >
+                                <p class="ok" data-testid="totp-enabled">{i18n.t(Key::TotpEnabled)}</p>
+                                <p>{i18n.t(Key::RecoveryCodesHelp)}</p>
+                                <ul class="recovery-codes" data-testid="recovery-codes">
+                                    {move || codes().unwrap_or_default().into_iter()
+                                        .map(|c| view! { <li><code>{c}</code></li> })
+                                        .collect_view()}
+                                </ul>
+                            </Show>
+                        </section>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,161 @@
+//! Two-factor sign-in end to end over HTTP: enrolment with recovery codes,
+//! the code after the password, replay refusal, recovery codes, and the
+//! organisation setting that makes the second factor mandatory.
+
+mod common;
+
+use app::ssr::totp::code_at;
+use common::spawn_app;
+use server::demo::DEMO_PATIENT_1;
+use sqlx::PgPool;
+
+fn now() -> u64 {
+    chrono::Utc::now().timestamp() as u64
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn totp_enrolment_then_sign_in_with_a_code_or_a_recovery_code(pool: PgPool) {
+    let card = [("patient_id", DEMO_PATIENT_1.to_string())];
+    let card: Vec<(&str, &str)> = card.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let app = spawn_app(pool.clone()).await.signed_in_as("nurse1").await;
+
+    let setup: serde_json::Value = app
+        .post_form("/api/totp_enrollment", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let secret = setup["secret"].as_str().unwrap().to_owned();
+    assert!(setup["qr_svg"].as_str().unwrap().contains("<svg"));
+    let wrong = app
+        .post_form("/api/totp_confirm", &[("code", "000000")])
+        .await;
+    assert_eq!(
+        wrong.status().as_u16(),
+        401,
+        "a wrong first code does not enrol"
+    );
+    let code = code_at(&secret, now()).unwrap();
+    let codes: Vec<String> = app
+        .post_form("/api/totp_confirm", &[("code", &code)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(codes.len(), 10);
+    assert_eq!(
+        app.post_form("/api/night_card", &card)
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+
+    // A new sign-in stops after the password.
+    let mut phone = app.clone_base();
+    let response = phone.sign_in("nurse1").await;
+    assert!(
+        location(&response).starts_with("/login/totp"),
+        "{}",
+        location(&response)
+    );
+    assert_eq!(
+        phone
+            .post_form("/api/night_card", &card)
+            .await
+            .status()
+            .as_u16(),
+        401
+    );
+
+    // The code already used for enrolment is refused (replay); the next step's code works.
+    let replay = phone
+        .post_form("/api/totp_verify", &[("code", &code), ("next", "/")])
+        .await;
+    assert_eq!(replay.status().as_u16(), 401, "a used code is refused");
+    let next_code = code_at(&secret, now() + 30).unwrap();
+    let ok = phone
+        .post_form("/api/totp_verify", &[("code", &next_code), ("next", "/")])
+        .await;
+    assert!(
+        ok.status().is_success() || ok.status().is_redirection(),
+        "{}",
+        ok.status()
+    );
+    assert_eq!(
+        phone
+            .post_form("/api/night_card", &card)
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+
+    // A recovery code works once.
+    for (attempt, expected_ok) in [(1, true), (2, false)] {
+        let mut tablet = app.clone_base();
+        tablet.sign_in("nurse1").await;
+        let r = tablet
+            .post_form(
+                "/api/totp_verify",
+                &[("code", &codes[0].to_uppercase()), ("next", "/")],
+            )
+            .await;
+        let status = tablet
+            .post_form("/api/night_card", &card)
+            .await
+            .status()
+            .as_u16();
+        assert_eq!(
+            status == 200,
+            expected_ok,
+            "recovery code use {attempt}: {}",
+            r.status()
+        );
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_organisation_can_make_the_second_factor_mandatory(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    sqlx::query(
+        "update organizations set require_second_factor = true
+          where id = (select organization_id from staff where login_id = 'nurse1')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let mut nurse = app.clone_base();
+    let response = nurse.sign_in("nurse1").await;
+    assert!(
+        location(&response).starts_with("/account/security"),
+        "{}",
+        location(&response)
+    );
+    let card = nurse
+        .post_form(
+            "/api/night_card",
+            &[("patient_id", &DEMO_PATIENT_1.to_string())],
+        )
+        .await;
+    assert_eq!(
+        card.status().as_u16(),
+        401,
+        "no patient data before enrolment"
+    );
+    let (status, html) = nurse.get("/account/security").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("<svg"),
+        "the enrolment page shows the QR code"
+    );
+}
