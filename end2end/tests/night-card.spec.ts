@@ -1,31 +1,13 @@
 // The foundation's vertical slice: a night card on a phone, server-rendered,
 // hydrated without errors, readable with JavaScript off.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import * as path from "node:path";
-
-// Demo patient 1 (山田 花子) — see server/src/demo.rs.
-const PATIENT_1 = "00000000-0000-4000-8000-000100000001";
-const CARD = `/patients/${PATIENT_1}/night-card`;
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
-  page.on("pageerror", (e) => errors.push(String(e)));
-  return errors;
-}
-
-async function waitForHydration(page: Page, testInfo: { project: { use: { javaScriptEnabled?: boolean } } }) {
-  if (testInfo.project.use.javaScriptEnabled !== false) {
-    await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
-  }
-}
+import { CARD_1, collectErrors, signIn, waitForHydration } from "./helpers";
 
 test("the night card shows who, where and whom to call on the first screen", async ({ page }, testInfo) => {
   const errors = collectErrors(page);
-  const response = await page.goto(CARD);
-  expect(response?.status()).toBe(200);
+  await signIn(page, testInfo, "nurse1", CARD_1);
+  await expect(page).toHaveURL(new RegExp(`${CARD_1}$`));
   await waitForHydration(page, testInfo);
 
   await expect(page.locator("html")).toHaveAttribute("lang", "ja");
@@ -56,7 +38,8 @@ test("the night card shows who, where and whom to call on the first screen", asy
   expect(errors).toEqual([]);
 });
 
-test("an unknown patient is a Japanese 404 with a way back", async ({ page }) => {
+test("an unknown patient is a Japanese 404 with a way back", async ({ page }, testInfo) => {
+  await signIn(page, testInfo, "nurse1");
   const response = await page.goto("/patients/00000000-0000-4000-8000-0000deadbeef/night-card");
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("患者が見つかりません");
@@ -65,7 +48,8 @@ test("an unknown patient is a Japanese 404 with a way back", async ({ page }) =>
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("患者一覧");
 });
 
-test("a malformed patient id is a Japanese 400", async ({ page }) => {
+test("a malformed patient id is a Japanese 400", async ({ page }, testInfo) => {
+  await signIn(page, testInfo, "nurse1");
   const response = await page.goto("/patients/not-an-id/night-card");
   expect(response?.status()).toBe(400);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("URLが正しくありません");
@@ -78,7 +62,7 @@ test("an unknown page is a 404", async ({ page }) => {
 });
 
 test("the card switches to English and back", async ({ page }, testInfo) => {
-  await page.goto(CARD);
+  await signIn(page, testInfo, "nurse1", CARD_1);
   await waitForHydration(page, testInfo);
   await page.getByRole("link", { name: "English" }).click();
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
@@ -87,10 +71,13 @@ test("the card switches to English and back", async ({ page }, testInfo) => {
   await expect(page.locator("html")).toHaveAttribute("lang", "ja");
 });
 
-test("the patient list links to every card", async ({ page }) => {
-  await page.goto("/");
+test("the patient list links to the nurse's own patients only", async ({ page }, testInfo) => {
+  await signIn(page, testInfo, "nurse1");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("患者一覧");
   const links = page.locator(".patient-list a");
-  await expect(links).toHaveCount(40);
+  const count = await links.count();
+  expect(count).toBeGreaterThan(0);
+  expect(count).toBeLessThan(40);
   await links.first().click();
   await expect(page).toHaveURL(/\/patients\/[0-9a-f-]{36}\/night-card$/);
   await expect(page.getByTestId("patient-name")).toBeVisible();

@@ -33,12 +33,14 @@ pub async fn login(login_id: String, password: String, next: String) -> Result<(
     use crate::domain::text::{safe_next_path, LoginId};
     use crate::ssr::{audit, auth, request};
 
-    let login_id =
-        LoginId::parse(&login_id).map_err(|_| request::fail(AppError::BadCredentials))?;
-    if password.is_empty() || password.chars().count() > 256 {
-        return Err(request::fail(AppError::BadCredentials));
-    }
     let next = safe_next_path(&next);
+    // A form posted without JavaScript comes back here with the error shown.
+    let back = format!("/login?next={}", crate::domain::text::encode_query(&next));
+    let login_id = LoginId::parse(&login_id)
+        .map_err(|_| request::fail_form(AppError::BadCredentials, &back))?;
+    if password.is_empty() || password.chars().count() > 256 {
+        return Err(request::fail_form(AppError::BadCredentials, &back));
+    }
     let pool = request::pool()?;
     let now = chrono::Utc::now();
     let (ip, _) = request::client_info();
@@ -70,7 +72,7 @@ pub async fn login(login_id: String, password: String, next: String) -> Result<(
         .collect();
     if let ThrottleVerdict::LockedUntil(until) = throttle(&policy, &by_account, &by_address, now) {
         audit::record_sign_in(&pool, None, login_id.as_str(), "denied", "throttled").await?;
-        return Err(request::fail(AppError::Throttled(until)));
+        return Err(request::fail_form(AppError::Throttled(until), &back));
     }
 
     let account = sqlx::query!(
@@ -97,7 +99,7 @@ pub async fn login(login_id: String, password: String, next: String) -> Result<(
     .map_err(request::internal("recording a login attempt"))?;
     let Some(account) = account.filter(|_| ok) else {
         audit::record_sign_in(&pool, None, login_id.as_str(), "denied", "bad credentials").await?;
-        return Err(request::fail(AppError::BadCredentials));
+        return Err(request::fail_form(AppError::BadCredentials, &back));
     };
     auth::start_session(&pool, account.id, false, now).await?;
     audit::record_sign_in(
