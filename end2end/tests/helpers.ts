@@ -24,6 +24,10 @@ export async function signIn(page: Page, testInfo: TestInfo, login: string, next
   await page.getByLabel("ログインID").fill(login);
   await page.getByLabel("パスワード").fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: "ログイン" }).click();
+  // Wait until the sign-in has landed (the session cookie is set) before
+  // the test navigates on.
+  await expect(page).not.toHaveURL(/\/login(\?|$)/);
+  await expect(page.locator("main")).toBeVisible();
 }
 
 /** Collects console errors and uncaught exceptions of a page. */

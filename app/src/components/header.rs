@@ -11,7 +11,10 @@ use leptos::prelude::*;
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
     let other = i18n.lang.other();
-    let me = Resource::new(|| (), |_| whoami());
+    // Asked again on every navigation: signing in, the second factor and
+    // signing out all end in a navigation, and the bar must follow.
+    let location = leptos_router::hooks::use_location();
+    let me = Resource::new(move || location.pathname.get(), |_| whoami());
     let logout = ServerAction::<Logout>::new();
     view! {
         <header class="topbar">
@@ -20,11 +23,11 @@ pub fn Header() -> impl IntoView {
                 {i18n.t(Key::AppName)}
             </a>
             <nav class="prefs">
-                <a href=format!("/settings/lang/{}", other.code()) hreflang=other.code() rel="nofollow">
+                <a href=format!("/settings/lang/{}", other.code()) hreflang=other.code() rel="external nofollow">
                     {i18n.t(Key::LanguageSwitch)}
                 </a>
-                <a href="/settings/theme/dark" rel="nofollow" class="theme-dark">{i18n.t(Key::ThemeDark)}</a>
-                <a href="/settings/theme/light" rel="nofollow" class="theme-light">{i18n.t(Key::ThemeLight)}</a>
+                <a href="/settings/theme/dark" rel="external nofollow" class="theme-dark">{i18n.t(Key::ThemeDark)}</a>
+                <a href="/settings/theme/light" rel="external nofollow" class="theme-light">{i18n.t(Key::ThemeLight)}</a>
             </nav>
         </header>
         <Suspense>

@@ -28,11 +28,11 @@ pub fn AuditPage() -> impl IntoView {
         <form method="get" action="/audit" class="stack filters">
             <label>
                 <span>{i18n.t(Key::AuditPatient)}</span>
-                <input type="search" name="patient" prop:value=move || filters().0 maxlength="100" />
+                <input type="search" name="patient" value=move || filters().0 maxlength="100" />
             </label>
             <label>
                 <span>{i18n.t(Key::AuditWho)}</span>
-                <input type="search" name="staff" prop:value=move || filters().1 maxlength="100" />
+                <input type="search" name="staff" value=move || filters().1 maxlength="100" />
             </label>
             <button type="submit" class="button">{i18n.t(Key::AuditSearch)}</button>
         </form>

@@ -19,7 +19,7 @@ pub fn LoginPage() -> impl IntoView {
         <section class="auth">
             <h1 class="page-title">{i18n.t(Key::SignInTitle)}</h1>
             <ActionForm action=login attr:class="stack">
-                <input type="hidden" name="next" prop:value=next />
+                <input type="hidden" name="next" value=next />
                 <label>
                     <span>{i18n.t(Key::LoginId)}</span>
                     <input type="text" name="login_id" required autocomplete="username"

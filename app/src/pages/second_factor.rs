@@ -21,7 +21,7 @@ pub fn TotpPage() -> impl IntoView {
             <h1 class="page-title">{i18n.t(Key::TotpTitle)}</h1>
             <p>{i18n.t(Key::TotpHelp)}</p>
             <ActionForm action=verify attr:class="stack">
-                <input type="hidden" name="next" prop:value=next />
+                <input type="hidden" name="next" value=next />
                 <label>
                     <span>{i18n.t(Key::TotpCode)}</span>
                     <input type="text" name="code" required autocomplete="one-time-code"
