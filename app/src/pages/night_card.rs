@@ -19,9 +19,15 @@ use leptos_router::hooks::use_params_map;
 pub fn NightCardPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
+    let break_glass = ServerAction::<BreakGlass>::new();
     let card = Resource::new(
-        move || params.read().get("id").unwrap_or_default(),
-        get_night_card,
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                break_glass.version().get(),
+            )
+        },
+        |(id, _)| get_night_card(id),
     );
     view! {
         <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
@@ -38,7 +44,7 @@ pub fn NightCardPage() -> impl IntoView {
                         view! {
                             <Title text=i18n.t(Key::ErrorForbiddenTitle) />
                             <ErrorPanel error=AppError::Forbidden />
-                            <BreakGlassForm patient_id=id />
+                            <BreakGlassForm patient_id=id action=break_glass />
                         }
                         .into_any()
                     }
@@ -212,9 +218,8 @@ fn redirect_to_login(back: &str) {
 
 /// The break-glass request: a reason, then the card for two hours.
 #[component]
-fn BreakGlassForm(patient_id: String) -> impl IntoView {
+fn BreakGlassForm(patient_id: String, action: ServerAction<BreakGlass>) -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<BreakGlass>::new();
     view! {
         <section class="block break-glass" aria-labelledby="h-break-glass">
             <h2 id="h-break-glass">{i18n.t(Key::BreakGlassTitle)}</h2>
