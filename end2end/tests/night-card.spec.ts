@@ -75,6 +75,8 @@ test("the patient list links to the nurse's own patients only", async ({ page },
   await signIn(page, testInfo, "nurse1");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("患者一覧");
   const links = page.locator(".patient-list a");
+  // The list may still be loading after a client-side navigation.
+  await expect(links.first()).toBeVisible();
   const count = await links.count();
   expect(count).toBeGreaterThan(0);
   expect(count).toBeLessThan(40);
