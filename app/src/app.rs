@@ -2,8 +2,12 @@
 
 use crate::components::header::Header;
 use crate::i18n::{provide_i18n_context, Key, THEME_COOKIE};
+use crate::pages::absences::AbsencesPage;
+use crate::pages::duty::DutyPage;
+use crate::pages::night_card::CardEditPage;
 use crate::pages::{
     audit::{AuditPage, NoticesPage},
+    call::{CallPage, HandoffsPage, NewCallPage},
     login::LoginPage,
     night_card::NightCardPage,
     not_found::NotFoundPage,
@@ -111,6 +115,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/security") view=SecurityPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/notices") view=NoticesPage ssr=SsrMode::Async />
+                    <Route path=path!("/duty") view=DutyPage ssr=SsrMode::Async />
+                    <Route path=path!("/absences") view=AbsencesPage ssr=SsrMode::Async />
+                    <Route path=path!("/patients/:id/calls/new") view=NewCallPage ssr=SsrMode::Async />
+                    <Route path=path!("/calls/:id") view=CallPage ssr=SsrMode::Async />
+                    <Route path=path!("/handoffs") view=HandoffsPage ssr=SsrMode::Async />
+                    <Route path=path!("/patients/:id/edit") view=CardEditPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/patients/:id/night-card")
                         view=NightCardPage

@@ -10,7 +10,7 @@ test("a signed-out visitor is sent to sign in and back to the card", async ({ pa
   await waitForHydration(page, testInfo);
   await page.getByLabel("ログインID").fill("nurse1");
   await page.getByLabel("パスワード").fill("nightcall-demo");
-  await page.getByRole("button", { name: "ログイン" }).click();
+  await page.getByRole("button", { name: "ログイン", exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`${CARD_1}$`));
   await expect(page.getByTestId("patient-name")).toHaveText("山田 花子");
 });
@@ -20,7 +20,7 @@ test("a wrong password gets a clear message", async ({ page }, testInfo) => {
   await waitForHydration(page, testInfo);
   await page.getByLabel("ログインID").fill("nurse8");
   await page.getByLabel("パスワード").fill("not-the-password");
-  await page.getByRole("button", { name: "ログイン" }).click();
+  await page.getByRole("button", { name: "ログイン", exact: true }).click();
   await expect(page.getByRole("alert")).toContainText("ログインIDまたはパスワードが違います");
 });
 
@@ -82,7 +82,7 @@ test("two-factor enrolment and sign-in with an authenticator code", async ({ pag
   await waitForHydration(next, testInfo);
   // The next 30-second step: the enrolment code cannot be used twice.
   await next.getByLabel(/6桁のコード/).fill(totp(secret, Date.now() / 1000 + 30));
-  await next.getByRole("button", { name: "確認" }).click();
+  await next.getByRole("button", { name: "確認", exact: true }).click();
   await expect(next.getByTestId("signed-in-as")).toBeVisible();
   await phone.close();
 });

@@ -23,7 +23,7 @@ export async function signIn(page: Page, testInfo: TestInfo, login: string, next
   await waitForHydration(page, testInfo);
   await page.getByLabel("ログインID").fill(login);
   await page.getByLabel("パスワード").fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "ログイン" }).click();
+  await page.getByRole("button", { name: "ログイン", exact: true }).click();
   // Wait until the sign-in has landed (the session cookie is set) before
   // the test navigates on.
   await expect(page).not.toHaveURL(/\/login(\?|$)/);

@@ -14,6 +14,16 @@
 //!   the clinic team of the attending physician's clinic, and one to three
 //!   family contacts (most with exactly one key person).
 //!
+//! - for every patient, the rest of the night card ([`seed_night_card`]):
+//!   wishes (DNAR and death at home expected for some, none recorded for
+//!   [`DEMO_NO_WISHES_PATIENTS`]), a nursing order with its
+//!   「急変時の対応」 (expired for [`DEMO_EXPIRED_ORDER_PATIENT`], expiring
+//!   for [`DEMO_EXPIRING_ORDER_PATIENT`]), as-needed orders, diagnoses,
+//!   medicines, allergies, devices (home oxygen with its flow, PEG,
+//!   catheters, PCA pump, ventilator…), infection precautions, the way in,
+//!   the care manager and a short timeline; stale sections for
+//!   [`DEMO_STALE_PATIENT`].
+//!
 //! Everything is fictional: the city, the people, the addresses and every
 //! phone number. Two patients deliberately share the same name
 //! (「佐藤 花子」, patients 2 and 3) with different birth dates and
@@ -33,6 +43,13 @@
 //! | `0003` | `staff`           | 1–8 physicians, 11–18 nurses, 21 coordinator, 22 admin |
 //! | `0004` | `clinic_teams`    | 1 north, 2 south                          |
 //! | `0005` | `family_contacts` | `patient << 8 \| priority`                |
+//! | `0006` | `nursing_orders`  | `patient << 8 \| 1`                       |
+//! | `0007` | `prn_orders`      | `patient << 8 \| position`                |
+//! | `0008` | `diagnoses`       | `patient << 8 \| k`                       |
+//! | `0009` | `medications`     | `patient << 8 \| position`                |
+//! | `000a` | `allergies`       | `patient << 8 \| k`                       |
+//! | `000b` | `devices`         | `patient << 8 \| k`                       |
+//! | `000c` | `timeline_entries`| `patient << 8 \| k` (1 newest)            |
 //!
 //! So patient 1 is `00000000-0000-4000-8000-000100000001` ([`DEMO_PATIENT_1`])
 //! and the second contact of patient 12 is
@@ -244,6 +261,8 @@ pub async fn seed_demo(pool: &PgPool) -> Result<Option<SeedReport>, sqlx::Error>
     .await?;
 
     seed_access(&mut tx, &patient_ids, &password_hash).await?;
+    crate::demo_duty::seed_duty(&mut tx).await?;
+    seed_night_card(&mut tx, &patient_ids).await?;
 
     tx.commit().await?;
 
@@ -2221,6 +2240,843 @@ async fn seed_access(
     Ok(())
 }
 
+// ---------------------------------------------------------------------------
+// The night card in full: wishes, orders, clinical summary, way in, timeline
+// ---------------------------------------------------------------------------
+
+const TABLE_NURSING_ORDERS: u128 = 0x0006;
+const TABLE_PRN_ORDERS: u128 = 0x0007;
+const TABLE_DIAGNOSES: u128 = 0x0008;
+const TABLE_MEDICATIONS: u128 = 0x0009;
+const TABLE_ALLERGIES: u128 = 0x000a;
+const TABLE_DEVICES: u128 = 0x000b;
+const TABLE_TIMELINE: u128 = 0x000c;
+
+/// Patient 1's wishes: DNAR, death at home expected, no transport.
+pub const DEMO_DNAR_PATIENT: u32 = 1;
+/// A patient whose nursing order ran out 20 days before the seed.
+pub const DEMO_EXPIRED_ORDER_PATIENT: u32 = 4;
+/// A patient whose order runs out 7 days after the seed.
+pub const DEMO_EXPIRING_ORDER_PATIENT: u32 = 5;
+/// A patient whose medicines and other clinical lists nobody has updated for 120 days,
+/// whose wishes were decided 400 days ago and whose way in is 500 days old.
+pub const DEMO_STALE_PATIENT: u32 = 6;
+/// Patients whose wishes nobody has recorded yet.
+pub const DEMO_NO_WISHES_PATIENTS: [u32; 2] = [7, 17];
+/// 佐藤 花子 (patient 3) has terminal cancer and a second nurse station
+/// (訪問看護ステーションみどり) for nights, as the fee rules allow for the
+/// end stage of a malignant tumour. So nurse1 sees both 佐藤 花子 (2 and 3)
+/// and must tell them apart in search results.
+pub const DEMO_SECOND_STATION_PATIENT: u32 = 3;
+
+/// A placeholder portrait (a grey silhouette, 64×64 PNG) for patient 1:
+/// the demo has no photos of real people.
+const DEMO_PHOTO_PNG_BASE64: &str = "iVBORw0KGgoAAAANSUhEUgAAAEAAAABACAIAAAAlC+aJAAAAwUlEQVR42u3Y2w2EMAwF0dvTVkARWzXfWwCdQAOLQmzwg5FcwBwJlDj6LN/SIwAAAAAAAAAAAAD3zfrb6gGO6H+THXCSfhNDz9f7GhRS72hQVL2XAYCh3sUAAEAwwFhvN/AJAQDASdwBUP422mEf6LCRddiJm7xK8LAFAEDZn7jwOVD4KlH4Ou2yEBsZylBvMShJ/bRBeernDEpVP2FQtvqrhjcBHqu/ZFDO+nEDgBKAkPpBwwsAgfUjBgAAAACIBewpRH8Fv2YpEwAAAABJRU5ErkJggg==";
+
+struct Med {
+    name: &'static str,
+    dose: &'static str,
+    schedule: &'static str,
+    as_needed: bool,
+}
+
+struct DeviceSeed {
+    kind: &'static str,
+    detail: &'static str,
+    flow: Option<f64>,
+    /// Days after the seed day the next change is due.
+    next_change_in: Option<i64>,
+}
+
+struct WishSeed {
+    resuscitation: &'static str,
+    place_of_care: &'static str,
+    place_of_death: &'static str,
+    death_at_home_expected: bool,
+    transport: &'static str,
+}
+
+/// A clinical picture of home care, shared by several demo patients.
+struct Profile {
+    diagnoses: &'static [&'static str],
+    meds: &'static [Med],
+    prn: &'static [(&'static str, &'static str)],
+    devices: &'static [DeviceSeed],
+    infection: &'static str,
+    on_sudden_change: &'static str,
+    wishes: WishSeed,
+    /// (kind, what was found or done), the newest first.
+    timeline: &'static [(&'static str, &'static str)],
+}
+
+const FEVER_SUPPOSITORY: (&str, &str) = (
+    "38.5℃以上の発熱",
+    "アンヒバ坐剤200mg 1個挿肛。6時間以上あけて1日2回まで",
+);
+
+const HEART_FAILURE: Profile = Profile {
+    diagnoses: &["慢性心不全", "心房細動", "慢性腎臓病(ステージ3)"],
+    meds: &[
+        Med { name: "フロセミド錠20mg", dose: "1錠", schedule: "朝食後", as_needed: false },
+        Med { name: "エリキュース錠2.5mg", dose: "1錠", schedule: "朝夕食後", as_needed: false },
+        Med { name: "ビソプロロールフマル酸塩錠2.5mg", dose: "1錠", schedule: "朝食後", as_needed: false },
+        Med { name: "ニトロペン舌下錠0.3mg", dose: "1錠", schedule: "胸痛時。5分あけて3回まで", as_needed: true },
+    ],
+    prn: &[
+        FEVER_SUPPOSITORY,
+        ("SpO2 90%未満が続く", "酸素を3L/分まで増量し、主治医へ連絡"),
+        ("胸痛", "ニトロペン舌下錠0.3mg 1錠。5分あけて3回まで、改善なければ主治医へ連絡"),
+    ],
+    devices: &[DeviceSeed {
+        kind: "home_oxygen",
+        detail: "酸素濃縮装置・鼻カニューレ。労作時は2L/分まで可。予備ボンベは寝室の押入れ",
+        flow: Some(1.5),
+        next_change_in: None,
+    }],
+    infection: "",
+    on_sudden_change: "呼吸困難の増悪時は酸素を3L/分まで増量し、SpO2・脈拍・血圧・体重を測って主治医へ連絡。\n心肺停止時は本人・家族の意向(DNAR)により蘇生処置は行わず、救急要請せずに主治医へ連絡する(在宅看取り)。",
+    wishes: WishSeed {
+        resuscitation: "dnar",
+        place_of_care: "home",
+        place_of_death: "home",
+        death_at_home_expected: true,
+        transport: "not_wanted",
+    },
+    timeline: &[
+        ("visit", "訪問看護: BT 36.8℃、SpO2 95%(酸素1.5L/分)、下腿浮腫軽度。体重+0.8kg/週のため主治医に報告。"),
+        ("call", "夜間に長女より「息が苦しそう」と電話。酸素2L/分へ増量を指示し30分後に再度電話、SpO2 94%で落ち着く。"),
+        ("visit", "訪問診療: 利尿薬は継続。本人「最期まで家にいたい」、長女も同意。"),
+    ],
+};
+
+const TERMINAL_CANCER: Profile = Profile {
+    diagnoses: &["膵臓がん(多発肝転移)", "がん性疼痛"],
+    meds: &[
+        Med { name: "オキシコンチンTR錠10mg", dose: "1錠", schedule: "8時・20時", as_needed: false },
+        Med { name: "マグミット錠330mg", dose: "2錠", schedule: "朝夕食後", as_needed: false },
+        Med { name: "オキノーム散5mg", dose: "1包", schedule: "痛むとき。1時間あけて", as_needed: true },
+        Med { name: "ノバミン錠5mg", dose: "1錠", schedule: "吐き気のあるとき", as_needed: true },
+    ],
+    prn: &[
+        ("疼痛時", "PCAのレスキューを1回。30分で効かなければもう1回。1時間に3回を超えたら主治医へ連絡"),
+        ("嘔気", "ノバミン錠5mg 1錠"),
+        FEVER_SUPPOSITORY,
+    ],
+    devices: &[
+        DeviceSeed {
+            kind: "central_line",
+            detail: "CVポート(右前胸部)。針は週1回交換",
+            flow: None,
+            next_change_in: Some(3),
+        },
+        DeviceSeed {
+            kind: "pump",
+            detail: "PCAポンプ: オキファスト持続皮下注 0.5mL/時、レスキュー0.5mL(ロックアウト15分)",
+            flow: None,
+            next_change_in: None,
+        },
+    ],
+    infection: "",
+    on_sudden_change: "痛みが強いときはレスキュー後に評価し、改善しなければ主治医へ連絡。\n呼吸が止まったときは看取りの方針のため救急要請しない。訪問看護師が訪問して主治医へ連絡し、死亡診断は主治医または連携医が往診して行う。",
+    wishes: WishSeed {
+        resuscitation: "dnar",
+        place_of_care: "home",
+        place_of_death: "home",
+        death_at_home_expected: true,
+        transport: "not_wanted",
+    },
+    timeline: &[
+        ("house_call", "往診(連携医): 夜間の疼痛増強。PCAベースを0.5mL/時へ増量。家族へ看取りの経過を説明。"),
+        ("visit", "訪問看護: 傾眠傾向、経口摂取わずか。レスキュー使用 1日4回。"),
+        ("note", "長女より「苦しまずに家で」と改めて確認。ステーション間で夜間の連絡先を共有した。"),
+    ],
+};
+
+const DEMENTIA: Profile = Profile {
+    diagnoses: &["アルツハイマー型認知症", "高血圧症", "骨粗鬆症"],
+    meds: &[
+        Med { name: "ドネペジル塩酸塩OD錠5mg", dose: "1錠", schedule: "朝食後", as_needed: false },
+        Med { name: "アムロジピンOD錠5mg", dose: "1錠", schedule: "朝食後", as_needed: false },
+        Med { name: "カロナール錠200mg", dose: "2錠", schedule: "発熱・痛みのあるとき", as_needed: true },
+    ],
+    prn: &[
+        ("38.0℃以上の発熱", "カロナール錠200mg 2錠。誤嚥性肺炎を疑いSpO2を測る"),
+        ("夜間の不穏で眠れない", "リスペリドン内用液0.5mL"),
+    ],
+    devices: &[],
+    infection: "",
+    on_sudden_change: "発熱・SpO2低下時は誤嚥性肺炎を疑い、バイタルを測って主治医へ連絡。\n意識障害や手足の麻痺が急に出たときは救急要請(119)。",
+    wishes: WishSeed {
+        resuscitation: "full",
+        place_of_care: "home",
+        place_of_death: "undecided",
+        death_at_home_expected: false,
+        transport: "discuss",
+    },
+    timeline: &[
+        ("visit", "訪問看護: 食事量は普段どおり。夜間の徘徊が週2回あり、家族の介護負担を聴取。"),
+        ("visit", "訪問診療: 血圧132/78。ショートステイ利用をケアマネジャーと調整。"),
+    ],
+};
+
+const STROKE_PEG: Profile = Profile {
+    diagnoses: &["脳梗塞後遺症(右片麻痺)", "嚥下障害", "神経因性膀胱"],
+    meds: &[
+        Med { name: "バイアスピリン錠100mg", dose: "1錠", schedule: "朝(胃ろうから簡易懸濁)", as_needed: false },
+        Med { name: "ランソプラゾールOD錠15mg", dose: "1錠", schedule: "朝(胃ろうから)", as_needed: false },
+    ],
+    prn: &[
+        ("尿が出ない・カテーテル閉塞", "膀胱洗浄。改善しなければ訪問看護でカテーテル交換"),
+        FEVER_SUPPOSITORY,
+    ],
+    devices: &[
+        DeviceSeed {
+            kind: "peg",
+            detail: "胃ろう(バルーン型20Fr)。栄養は朝昼夕",
+            flow: None,
+            next_change_in: Some(40),
+        },
+        DeviceSeed {
+            kind: "urinary_catheter",
+            detail: "膀胱留置カテーテル16Fr",
+            flow: None,
+            next_change_in: Some(12),
+        },
+    ],
+    infection: "MRSA(喀痰)保菌: 吸引時は手袋・エプロン(接触予防策)",
+    on_sudden_change: "胃ろうが抜けたときは瘻孔が閉じないよう同じ太さ以下のカテーテルを挿入して主治医へ連絡。\n発熱時は尿路感染・誤嚥性肺炎を疑って主治医へ連絡。心肺停止時は蘇生処置を行わず主治医へ連絡。",
+    wishes: WishSeed {
+        resuscitation: "dnar",
+        place_of_care: "home",
+        place_of_death: "hospital",
+        death_at_home_expected: false,
+        transport: "wanted",
+    },
+    timeline: &[
+        ("visit", "訪問看護: 胃ろう周囲の発赤なし。尿混濁あり、水分量を増やすよう家族へ説明。"),
+        ("call", "夜間、妻より「カテーテルから尿が出ない」。膀胱洗浄で流出あり、様子観察。"),
+    ],
+};
+
+const COPD: Profile = Profile {
+    diagnoses: &["慢性閉塞性肺疾患(COPD)", "慢性呼吸不全"],
+    meds: &[
+        Med { name: "スピリーバ2.5μgレスピマット", dose: "2吸入", schedule: "1日1回", as_needed: false },
+        Med { name: "テオフィリン徐放錠100mg", dose: "1錠", schedule: "朝夕食後", as_needed: false },
+        Med { name: "メプチンエアー10μg", dose: "2吸入", schedule: "息苦しいとき", as_needed: true },
+    ],
+    prn: &[("息苦しさ", "メプチンエアー2吸入、酸素は労作時の量へ。改善しなければ主治医へ連絡")],
+    devices: &[DeviceSeed {
+        kind: "home_oxygen",
+        detail: "安静時1L/分・労作時2L/分。CO2ナルコーシスに注意し3L/分を超えない",
+        flow: Some(1.0),
+        next_change_in: None,
+    }],
+    infection: "",
+    on_sudden_change: "酸素は3L/分を超えて増やさない(CO2ナルコーシスの恐れ)。\n意識がぼんやりしているときは主治医へ連絡し、指示があれば救急搬送。",
+    wishes: WishSeed {
+        resuscitation: "full",
+        place_of_care: "home",
+        place_of_death: "hospital",
+        death_at_home_expected: false,
+        transport: "wanted",
+    },
+    timeline: &[
+        ("visit", "訪問看護: SpO2 92%(1L/分)、喘鳴なし。吸入手技を再確認。"),
+        ("visit", "訪問診療: 感冒症状なし。インフルエンザワクチン接種済み。"),
+    ],
+};
+
+const ALS_VENTILATOR: Profile = Profile {
+    diagnoses: &["筋萎縮性側索硬化症(ALS)"],
+    meds: &[Med { name: "リルテック錠50mg", dose: "1錠", schedule: "朝夕(胃ろうから)", as_needed: false }],
+    prn: &[("痰が増えた", "吸引。SpO2 93%未満なら加湿と体位ドレナージ、改善しなければ主治医へ連絡")],
+    devices: &[
+        DeviceSeed {
+            kind: "ventilator",
+            detail: "TPPV(気管切開下陽圧換気)。設定は機器の表示どおり、外部バッテリー約8時間",
+            flow: Some(2.0),
+            next_change_in: None,
+        },
+        DeviceSeed {
+            kind: "tracheostomy",
+            detail: "カフ付きカニューレ8.0mm",
+            flow: None,
+            next_change_in: Some(20),
+        },
+        DeviceSeed {
+            kind: "peg",
+            detail: "胃ろう(ボタン型)",
+            flow: None,
+            next_change_in: Some(90),
+        },
+    ],
+    infection: "",
+    on_sudden_change: "人工呼吸器のアラーム時はまず回路の外れ・閉塞を確認。解決しなければアンビューバッグで用手換気し、主治医と機器業者(24時間窓口)へ連絡。\n停電時は外部バッテリーへ切り替える。",
+    wishes: WishSeed {
+        resuscitation: "full",
+        place_of_care: "home",
+        place_of_death: "undecided",
+        death_at_home_expected: false,
+        transport: "wanted",
+    },
+    timeline: &[
+        ("visit", "訪問看護: 呼吸器設定変更なし。痰はやや多め、吸引1時間ごと。"),
+        ("note", "機器業者の24時間窓口の番号を家族が冷蔵庫に貼っていることを確認。"),
+    ],
+};
+
+const DIABETES: Profile = Profile {
+    diagnoses: &["2型糖尿病", "糖尿病性腎症"],
+    meds: &[
+        Med { name: "トレシーバ注フレックスタッチ", dose: "8単位", schedule: "朝", as_needed: false },
+        Med { name: "メトホルミン塩酸塩錠250mg", dose: "1錠", schedule: "朝夕食後", as_needed: false },
+        Med { name: "ブドウ糖", dose: "10g", schedule: "低血糖のとき", as_needed: true },
+    ],
+    prn: &[("血糖70mg/dL未満", "ブドウ糖10gを内服、15分後に再検")],
+    devices: &[],
+    infection: "",
+    on_sudden_change: "低血糖で意識がはっきりしないときはブドウ糖を口の中へ。改善しなければ救急要請。\n血糖400mg/dL以上は主治医へ連絡。",
+    wishes: WishSeed {
+        resuscitation: "full",
+        place_of_care: "home",
+        place_of_death: "undecided",
+        death_at_home_expected: false,
+        transport: "wanted",
+    },
+    timeline: &[
+        ("visit", "訪問看護: 朝の血糖 142mg/dL。インスリン自己注射を確認、手技良好。"),
+        ("visit", "訪問診療: HbA1c 7.4%。フットケアを継続。"),
+    ],
+};
+
+const PARKINSON_STOMA: Profile = Profile {
+    diagnoses: &["パーキンソン病", "直腸がん術後(人工肛門)"],
+    meds: &[
+        Med { name: "ネオドパストン配合錠L100", dose: "1錠", schedule: "毎食後", as_needed: false },
+        Med { name: "酸化マグネシウム錠330mg", dose: "1錠", schedule: "便が硬いとき", as_needed: true },
+    ],
+    prn: &[("転倒", "けがと痛みを確認。頭を打ったときは主治医へ連絡")],
+    devices: &[DeviceSeed {
+        kind: "stoma",
+        detail: "S状結腸ストーマ。装具交換は週2回(火・金)",
+        flow: None,
+        next_change_in: None,
+    }],
+    infection: "",
+    on_sudden_change: "薬が飲めず体が固くなったときは主治医へ連絡。\n転倒で頭を打ち、意識の変化や嘔吐があるときは救急要請。",
+    wishes: WishSeed {
+        resuscitation: "dnar",
+        place_of_care: "home",
+        place_of_death: "facility",
+        death_at_home_expected: false,
+        transport: "discuss",
+    },
+    timeline: &[
+        ("visit", "訪問看護: ストーマ周囲の皮膚トラブルなし。すくみ足で転倒1回(外傷なし)。"),
+        ("visit", "訪問診療: ウェアリングオフあり、服薬時間を調整。"),
+    ],
+};
+
+const PROFILES: [&Profile; 8] = [
+    &HEART_FAILURE,
+    &DEMENTIA,
+    &TERMINAL_CANCER,
+    &STROKE_PEG,
+    &COPD,
+    &DIABETES,
+    &PARKINSON_STOMA,
+    &ALS_VENTILATOR,
+];
+
+/// Patient n's clinical picture: 1 heart failure with home oxygen, 2
+/// dementia, 3 terminal cancer, 4 stroke with gastrostomy, 5 COPD, 6
+/// diabetes, 7 Parkinson's with stoma, 8 ALS on a ventilator, then round
+/// again.
+fn profile_of(n: u32) -> &'static Profile {
+    PROFILES[((n - 1) % 8) as usize]
+}
+
+const ENTRANCES: [&str; 4] = [
+    "玄関のインターホンを押してから開ける。夜間は勝手口(建物の右側)から",
+    "オートロック: 部屋番号を押して呼び出し。応答がなければ管理人室の夜間インターホン",
+    "玄関の引き戸は重いので少し持ち上げて開ける。上がり框に段差あり",
+    "1階奥の部屋。廊下の電気は入口左のスイッチ",
+];
+const KEY_BOXES: [&str; 4] = [
+    "玄関横の灰色のキーボックス。番号はステーションの鍵台帳を参照",
+    "鍵は家族が管理。夜間は長女宅(徒歩3分)に電話して開けてもらう",
+    "郵便受けの内側のキーボックス。番号は鍵台帳を参照",
+    "",
+];
+const PARKING: [&str; 4] = [
+    "家の前の空き地に1台駐車可",
+    "近くのコインパーキング(徒歩2分)",
+    "敷地内、軽トラックの隣",
+    "路上駐車不可。公民館の駐車場を利用(夜間可、自治会了承済み)",
+];
+const PETS: [&str; 4] = [
+    "",
+    "室内犬(トイプードル)1匹。吠えるが噛まない",
+    "",
+    "猫2匹。玄関を開けたら外に出ないよう注意",
+];
+
+/// Care-planning offices (居宅介護支援事業所) and their care managers.
+const CARE_MANAGERS: [(&str, &str, &str); 5] = [
+    ("小池 由美", "居宅介護支援事業所みどりの風", "055-262-4410"),
+    ("樋口 聡", "ケアプランセンターさくら", "055-264-7720"),
+    (
+        "雨宮 典子",
+        "みどり野市社協居宅介護支援事業所",
+        "055-266-3130",
+    ),
+    ("志村 健", "あおば介護相談センター", "055-268-5540"),
+    ("保坂 玲子", "ケアプランひまわり", "055-269-2250"),
+];
+
+/// Who took part in the decision, by patient number.
+fn decided_by(n: u32) -> String {
+    let patient = &PATIENTS[(n - 1) as usize];
+    let family = patient
+        .family
+        .iter()
+        .find(|f| f.key_person)
+        .or(patient.family.first())
+        .map(|f| format!("・{}({})", f.relation, f.name))
+        .unwrap_or_default();
+    format!("本人{family}・主治医 {}", patient.physician.family_name)
+}
+
+/// The first nurse of the patient's station: the one who writes the way
+/// in, the care manager and the visit notes in the demo.
+fn station_nurse(patient: &Patient) -> &'static Staff {
+    STAFF
+        .iter()
+        .find(|s| s.role == Role::Nurse && s.org.n == patient.station.n)
+        .unwrap_or(patient.physician)
+}
+
+/// Everything the night card shows beyond identity, address and family,
+/// for every demo patient, dated relative to the day of the seed so that
+/// orders are valid, expiring or expired whenever the demo runs. Called by
+/// [`seed_demo`] inside its transaction.
+async fn seed_night_card(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    patient_ids: &[Uuid],
+) -> Result<(), sqlx::Error> {
+    use chrono::{Duration, Utc};
+
+    let now = Utc::now();
+    let today = app::domain::time::tokyo_date(now);
+    let days_ago = |d: i64| now - Duration::days(d);
+    let date_ago = |d: i64| today - Duration::days(d);
+
+    let mut way_in = vec![];
+    let mut managers = vec![];
+    let mut wishes = vec![];
+    let mut orders = vec![];
+    let mut prn = vec![];
+    let mut clinical = vec![];
+    let mut diagnoses = vec![];
+    let mut meds = vec![];
+    let mut allergies = vec![];
+    let mut devices = vec![];
+    let mut timeline = vec![];
+
+    for (patient, n) in PATIENTS.iter().zip(1u32..) {
+        let id = patient_ids[(n - 1) as usize];
+        let profile = profile_of(n);
+        let doctor = patient.physician.id();
+        let nurse = station_nurse(patient).id();
+        let i = n as usize;
+        let row = |table, k: u32| demo_id(table, (u128::from(n) << 8) | u128::from(k));
+        // Lists are "last updated" a few days ago; patient 6's long ago.
+        let list_age = if n == DEMO_STALE_PATIENT {
+            120
+        } else {
+            i64::from(n % 20)
+        };
+
+        let pets = if n == 4 {
+            "柴犬(庭につないでいる)。吠えるが噛まない。夜間は家族が犬小屋へ入れる"
+        } else {
+            PETS[i % 4]
+        };
+        let way_in_age = if n == DEMO_STALE_PATIENT {
+            500
+        } else {
+            30 + i64::from(n)
+        };
+        way_in.push((
+            id,
+            patient.landmark,
+            ENTRANCES[i % 4],
+            KEY_BOXES[i % 4],
+            PARKING[i % 4],
+            pets,
+            nurse,
+            days_ago(way_in_age),
+        ));
+
+        if n % 9 != 0 {
+            let (name, office, phone) = CARE_MANAGERS[i % CARE_MANAGERS.len()];
+            managers.push((id, name, office, phone, nurse));
+        }
+
+        if !DEMO_NO_WISHES_PATIENTS.contains(&n) {
+            let w = &profile.wishes;
+            let decided = if n == DEMO_STALE_PATIENT {
+                400
+            } else {
+                20 + i64::from(n)
+            };
+            wishes.push((
+                id,
+                w.resuscitation,
+                w.place_of_care,
+                w.place_of_death,
+                w.death_at_home_expected,
+                w.transport,
+                decided_by(n),
+                date_ago(decided),
+                n % 2 == 1,
+                if n % 2 == 1 {
+                    "本人署名の事前指示書。写しを居間の連絡ノートに挟んである"
+                } else {
+                    ""
+                },
+                doctor,
+                days_ago(decided),
+            ));
+        }
+
+        // Orders last at most six months; the demo ones 150–170 days.
+        let (from, to) = match n {
+            DEMO_EXPIRED_ORDER_PATIENT => (date_ago(190), date_ago(20)),
+            DEMO_EXPIRING_ORDER_PATIENT => (date_ago(150), today + Duration::days(7)),
+            _ => {
+                let from = date_ago(30 + i64::from(n % 60));
+                (from, from + Duration::days(150))
+            }
+        };
+        orders.push((
+            row(TABLE_NURSING_ORDERS, 1),
+            id,
+            doctor,
+            from,
+            from,
+            to,
+            profile.on_sudden_change,
+            days_ago((today - from).num_days()),
+        ));
+
+        for ((condition, action), k) in profile.prn.iter().zip(1u32..) {
+            prn.push((
+                row(TABLE_PRN_ORDERS, k),
+                id,
+                *condition,
+                *action,
+                k as i16,
+                doctor,
+                days_ago((today - from).num_days()),
+            ));
+        }
+
+        let no_known_allergies = n % 3 == 0;
+        clinical.push((
+            id,
+            no_known_allergies,
+            profile.infection,
+            nurse,
+            days_ago(list_age),
+        ));
+        for (name, k) in profile.diagnoses.iter().zip(1u32..) {
+            // The main diagnosis first, the others noted later.
+            diagnoses.push((
+                row(TABLE_DIAGNOSES, k),
+                id,
+                *name,
+                date_ago(700 - i64::from(k) * 60),
+                k == 1,
+                doctor,
+                days_ago(list_age),
+            ));
+        }
+        for (m, k) in profile.meds.iter().zip(1u32..) {
+            meds.push((
+                row(TABLE_MEDICATIONS, k),
+                id,
+                m.name,
+                m.dose,
+                m.schedule,
+                m.as_needed,
+                k as i16,
+                doctor,
+                days_ago(list_age),
+            ));
+        }
+        let patient_allergies: &[(&str, &str)] = match n {
+            1 => &[("ロキソプロフェン(ロキソニン)", "喘息発作")],
+            _ if n % 5 == 0 => &[("ペニシリン系抗菌薬", "全身の発疹")],
+            _ if n % 7 == 0 => &[("ヨード造影剤", "呼吸困難"), ("卵", "じんましん")],
+            _ => &[],
+        };
+        for ((substance, reaction), k) in patient_allergies.iter().zip(1u32..) {
+            allergies.push((row(TABLE_ALLERGIES, k), id, *substance, *reaction, nurse));
+        }
+        for (d, k) in profile.devices.iter().zip(1u32..) {
+            devices.push((
+                row(TABLE_DEVICES, k),
+                id,
+                d.kind,
+                d.detail,
+                d.flow,
+                date_ago(200),
+                d.next_change_in.map(|days| today + Duration::days(days)),
+                nurse,
+                days_ago(list_age),
+            ));
+        }
+        for ((kind, body), k) in profile.timeline.iter().zip(1u32..) {
+            // Newest first: 2, 9, 16… days ago (Tokyo), visits in the
+            // afternoon, calls and house calls in the small hours.
+            let hour = match *kind {
+                "call" => 2,
+                "house_call" => 3,
+                "note" => 18,
+                _ => 14,
+            };
+            let day = date_ago(2 + 7 * i64::from(k - 1));
+            let at = day.and_time(chrono::NaiveTime::MIN).and_utc() + Duration::hours(hour - 9);
+            let author = if matches!(*kind, "visit" | "note" | "call") && k % 2 == 1 {
+                nurse
+            } else {
+                doctor
+            };
+            timeline.push((row(TABLE_TIMELINE, k), id, *kind, at, author, *body));
+        }
+    }
+
+    sqlx::query(
+        "insert into home_access (patient_id, landmark, entrance, key_box, parking, pets,
+                                  updated_by, created_at, updated_at)
+         select u.*, u.at from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],
+                                       $6::text[], $7::uuid[], $8::timestamptz[])
+                      as u(patient_id, landmark, entrance, key_box, parking, pets, updated_by, at)",
+    )
+    .bind(column(&way_in, |r| r.0))
+    .bind(column(&way_in, |r| r.1))
+    .bind(column(&way_in, |r| r.2))
+    .bind(column(&way_in, |r| r.3))
+    .bind(column(&way_in, |r| r.4))
+    .bind(column(&way_in, |r| r.5))
+    .bind(column(&way_in, |r| r.6))
+    .bind(column(&way_in, |r| r.7))
+    .execute(&mut **tx)
+    .await?;
+
+    sqlx::query(
+        "insert into care_managers (patient_id, name, office, phone, updated_by, created_at,
+                                    updated_at)
+         select u.*, now() - interval '200 days', now() - interval '200 days'
+           from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[])
+                as u(patient_id, name, office, phone, updated_by)",
+    )
+    .bind(column(&managers, |r| r.0))
+    .bind(column(&managers, |r| r.1))
+    .bind(column(&managers, |r| r.2))
+    .bind(column(&managers, |r| r.3))
+    .bind(column(&managers, |r| r.4))
+    .execute(&mut **tx)
+    .await?;
+
+    sqlx::query(
+        "insert into acp_wishes (patient_id, resuscitation, place_of_care, place_of_death,
+                                 death_at_home_expected, transport, decided_by, decided_on,
+                                 document_on_file, document_note, updated_by, created_at, updated_at)
+         select u.*, u.at from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bool[],
+                                       $6::text[], $7::text[], $8::date[], $9::bool[], $10::text[],
+                                       $11::uuid[], $12::timestamptz[])
+                      as u(patient_id, r, c, d, e, t, b, o, f, n, by, at)",
+    )
+    .bind(column(&wishes, |r| r.0))
+    .bind(column(&wishes, |r| r.1))
+    .bind(column(&wishes, |r| r.2))
+    .bind(column(&wishes, |r| r.3))
+    .bind(column(&wishes, |r| r.4))
+    .bind(column(&wishes, |r| r.5))
+    .bind(column(&wishes, |r| r.6.clone()))
+    .bind(column(&wishes, |r| r.7))
+    .bind(column(&wishes, |r| r.8))
+    .bind(column(&wishes, |r| r.9))
+    .bind(column(&wishes, |r| r.10))
+    .bind(column(&wishes, |r| r.11))
+    .execute(&mut **tx)
+    .await?;
+
+    sqlx::query(
+        "insert into nursing_orders (id, patient_id, issued_by, issued_on, valid_from, valid_to,
+                                     on_sudden_change, updated_by, created_at, updated_at)
+         select u.id, u.patient_id, u.doctor, u.issued_on, u.valid_from, u.valid_to, u.text,
+                u.doctor, u.at, u.at
+           from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::date[], $5::date[], $6::date[],
+                       $7::text[], $8::timestamptz[])
+                as u(id, patient_id, doctor, issued_on, valid_from, valid_to, text, at)",
+    )
+    .bind(column(&orders, |r| r.0))
+    .bind(column(&orders, |r| r.1))
+    .bind(column(&orders, |r| r.2))
+    .bind(column(&orders, |r| r.3))
+    .bind(column(&orders, |r| r.4))
+    .bind(column(&orders, |r| r.5))
+    .bind(column(&orders, |r| r.6))
+    .bind(column(&orders, |r| r.7))
+    .execute(&mut **tx)
+    .await?;
+
+    sqlx::query(
+        "insert into prn_orders (id, patient_id, condition, action, position, ordered_by,
+                                 updated_by, created_at, updated_at)
+         select u.id, u.patient_id, u.condition, u.action, u.position, u.doctor, u.doctor, u.at, u.at
+           from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int2[], $6::uuid[],
+                       $7::timestamptz[])
+                as u(id, patient_id, condition, action, position, doctor, at)",
+    )
+    .bind(column(&prn, |r| r.0))
+    .bind(column(&prn, |r| r.1))
+    .bind(column(&prn, |r| r.2))
+    .bind(column(&prn, |r| r.3))
+    .bind(column(&prn, |r| r.4))
+    .bind(column(&prn, |r| r.5))
+    .bind(column(&prn, |r| r.6))
+    .execute(&mut **tx)
+    .await?;
+
+    sqlx::query(
+        "insert into patient_clinical (patient_id, no_known_allergies, infection_precautions,
+                                       updated_by, created_at, updated_at)
+         select u.*, u.at from unnest($1::uuid[], $2::bool[], $3::text[], $4::uuid[],
+                                       $5::timestamptz[]) as u(patient_id, nka, infection, by, at)",
+    )
+    .bind(column(&clinical, |r| r.0))
+    .bind(column(&clinical, |r| r.1))
+    .bind(column(&clinical, |r| r.2))
+    .bind(column(&clinical, |r| r.3))
+    .bind(column(&clinical, |r| r.4))
+    .execute(&mut **tx)
+    .await?;
+
+    sqlx::query(
+        "insert into diagnoses (id, patient_id, name, noted_on, is_primary, updated_by,
+                                created_at, updated_at)
+         select u.*, u.at from unnest($1::uuid[], $2::uuid[], $3::text[], $4::date[], $5::bool[],
+                                       $6::uuid[], $7::timestamptz[])
+                      as u(id, patient_id, name, noted_on, is_primary, by, at)",
+    )
+    .bind(column(&diagnoses, |r| r.0))
+    .bind(column(&diagnoses, |r| r.1))
+    .bind(column(&diagnoses, |r| r.2))
+    .bind(column(&diagnoses, |r| r.3))
+    .bind(column(&diagnoses, |r| r.4))
+    .bind(column(&diagnoses, |r| r.5))
+    .bind(column(&diagnoses, |r| r.6))
+    .execute(&mut **tx)
+    .await?;
+
+    sqlx::query(
+        "insert into medications (id, patient_id, name, dose, schedule, as_needed, position,
+                                  updated_by, created_at, updated_at)
+         select u.*, u.at from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],
+                                       $6::bool[], $7::int2[], $8::uuid[], $9::timestamptz[])
+                      as u(id, patient_id, name, dose, schedule, as_needed, position, by, at)",
+    )
+    .bind(column(&meds, |r| r.0))
+    .bind(column(&meds, |r| r.1))
+    .bind(column(&meds, |r| r.2))
+    .bind(column(&meds, |r| r.3))
+    .bind(column(&meds, |r| r.4))
+    .bind(column(&meds, |r| r.5))
+    .bind(column(&meds, |r| r.6))
+    .bind(column(&meds, |r| r.7))
+    .bind(column(&meds, |r| r.8))
+    .execute(&mut **tx)
+    .await?;
+
+    sqlx::query(
+        "insert into allergies (id, patient_id, substance, reaction, updated_by, created_at,
+                                updated_at)
+         select u.*, now() - interval '60 days', now() - interval '60 days'
+           from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[])
+                as u(id, patient_id, substance, reaction, updated_by)",
+    )
+    .bind(column(&allergies, |r| r.0))
+    .bind(column(&allergies, |r| r.1))
+    .bind(column(&allergies, |r| r.2))
+    .bind(column(&allergies, |r| r.3))
+    .bind(column(&allergies, |r| r.4))
+    .execute(&mut **tx)
+    .await?;
+
+    sqlx::query(
+        "insert into devices (id, patient_id, kind, detail, oxygen_flow_l_min, since,
+                              next_change_on, updated_by, created_at, updated_at)
+         select u.id, u.patient_id, u.kind, u.detail, u.flow::numeric(4, 2), u.since, u.next_change,
+                u.by, u.at, u.at
+           from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::float8[], $6::date[],
+                       $7::date[], $8::uuid[], $9::timestamptz[])
+                as u(id, patient_id, kind, detail, flow, since, next_change, by, at)",
+    )
+    .bind(column(&devices, |r| r.0))
+    .bind(column(&devices, |r| r.1))
+    .bind(column(&devices, |r| r.2))
+    .bind(column(&devices, |r| r.3))
+    .bind(column(&devices, |r| r.4))
+    .bind(column(&devices, |r| r.5))
+    .bind(column(&devices, |r| r.6))
+    .bind(column(&devices, |r| r.7))
+    .bind(column(&devices, |r| r.8))
+    .execute(&mut **tx)
+    .await?;
+
+    sqlx::query(
+        "insert into timeline_entries (id, patient_id, kind, occurred_at, author_id, body, created_at)
+         select u.*, u.occurred_at
+           from unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::uuid[], $6::text[])
+                as u(id, patient_id, kind, occurred_at, author_id, body)",
+    )
+    .bind(column(&timeline, |r| r.0))
+    .bind(column(&timeline, |r| r.1))
+    .bind(column(&timeline, |r| r.2))
+    .bind(column(&timeline, |r| r.3))
+    .bind(column(&timeline, |r| r.4))
+    .bind(column(&timeline, |r| r.5))
+    .execute(&mut **tx)
+    .await?;
+
+    let first = &PATIENTS[0];
+    sqlx::query(
+        "insert into patient_photos (patient_id, content_type, data, taken_on, updated_by)
+         values ($1, 'image/png', decode($2, 'base64'), $3, $4)",
+    )
+    .bind(demo_patient_id(1))
+    .bind(DEMO_PHOTO_PNG_BASE64)
+    .bind(date_ago(90))
+    .bind(station_nurse(first).id())
+    .execute(&mut **tx)
+    .await?;
+
+    sqlx::query(
+        "insert into care_team_members (id, patient_id, role, organization_id, valid_from)
+         values (gen_random_uuid(), $1, 'nurse_station', $2, date '2024-04-01')",
+    )
+    .bind(demo_patient_id(DEMO_SECOND_STATION_PATIENT))
+    .bind(STATION_MIDORI.id())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2352,5 +3208,49 @@ mod tests {
             assert!(!p.landmark.is_empty());
             assert!((1925..=1985).contains(&chrono::Datelike::year(&p.birth_date)));
         }
+    }
+
+    #[test]
+    fn the_demo_covers_every_part_of_the_night_card() {
+        let profiles: Vec<&Profile> = (1..=DEMO_PATIENT_COUNT).map(profile_of).collect();
+        assert!(profiles.iter().any(|p| p.wishes.resuscitation == "dnar"));
+        assert!(profiles.iter().any(|p| p.wishes.death_at_home_expected));
+        assert!(profiles.iter().any(|p| p.wishes.transport == "not_wanted"));
+        let kinds: HashSet<&str> = profiles
+            .iter()
+            .flat_map(|p| p.devices.iter().map(|d| d.kind))
+            .collect();
+        for kind in [
+            "home_oxygen",
+            "urinary_catheter",
+            "peg",
+            "central_line",
+            "ventilator",
+            "tracheostomy",
+            "stoma",
+            "pump",
+        ] {
+            assert!(kinds.contains(kind), "{kind}");
+        }
+        for p in PROFILES {
+            assert!(!p.diagnoses.is_empty() && !p.meds.is_empty() && !p.timeline.is_empty());
+            assert!(!p.on_sudden_change.is_empty() && !p.prn.is_empty());
+            for d in p.devices {
+                // The same rules as the table's checks.
+                assert!(d.kind != "home_oxygen" || d.flow.is_some());
+                assert!(d.flow.is_none() || matches!(d.kind, "home_oxygen" | "ventilator"));
+            }
+        }
+        assert_eq!(profile_of(DEMO_DNAR_PATIENT).wishes.resuscitation, "dnar");
+        assert!(profile_of(DEMO_DNAR_PATIENT)
+            .devices
+            .iter()
+            .any(|d| d.flow.is_some()));
+        assert!(
+            profile_of(DEMO_SECOND_STATION_PATIENT)
+                .wishes
+                .death_at_home_expected
+        );
+        assert_eq!(decided_by(1), "本人・長女(高野 恵子)・主治医 桜井");
     }
 }

@@ -4,8 +4,11 @@
 
 pub mod config;
 pub mod demo;
+pub mod demo_duty;
 pub mod embedded_pg;
+pub mod events;
 pub mod routes;
+pub mod worker;
 
 use app::ssr::AppState;
 use sqlx::postgres::PgPoolOptions;

@@ -2,7 +2,7 @@
 
 use server::config::{self, Command, ServeConfig};
 use server::embedded_pg::EmbeddedPostgres;
-use server::{connect, demo, migrate, routes, state, StartError};
+use server::{connect, demo, migrate, routes, state, worker, StartError};
 use std::process::ExitCode;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -105,6 +105,8 @@ async fn run(
             );
         }
     }
+    let worker = (std::env::var("NIGHTCALL_WORKER").as_deref() != Ok("0"))
+        .then(|| worker::spawn(pool.clone()));
     let app = routes::router(state(pool.clone(), site_root, addr));
     tracing::info!("Nightcall listening on http://{addr}");
     let served = axum::serve(
@@ -114,6 +116,9 @@ async fn run(
     .with_graceful_shutdown(shutdown_signal())
     .await
     .map_err(|e| StartError::Serve(e.to_string()));
+    if let Some(worker) = worker {
+        worker.abort();
+    }
     pool.close().await;
     served
 }

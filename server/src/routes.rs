@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(health))
+        .route("/events/calls/{id}", get(crate::events::call_events))
         .route("/settings/lang/{lang}", get(set_lang))
         .route("/settings/theme/{theme}", get(set_theme))
         .nest("/pkg", pkg)
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(status_of_server_fn_errors))
         .layer(axum::middleware::from_fn(reject_cross_site_writes))
+        .layer(axum::middleware::from_fn(strict_transport_over_tls))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -94,6 +96,37 @@ async fn reject_cross_site_writes(
         return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
     }
     next.run(request).await
+}
+
+/// HSTS, only on responses to requests that came over TLS: the app itself
+/// speaks plain HTTP behind a TLS-terminating proxy, which says so in
+/// `X-Forwarded-Proto` (trusted only with `NIGHTCALL_TRUST_PROXY=1`). Sent
+/// over plain HTTP the header would be ignored by browsers anyway, and on a
+/// developer's `localhost` it would do harm.
+async fn strict_transport_over_tls(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let trust_proxy = matches!(std::env::var("NIGHTCALL_TRUST_PROXY").as_deref(), Ok("1"));
+    let tls = came_over_tls(trust_proxy, request.headers());
+    let mut response = next.run(request).await;
+    if tls {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000"),
+        );
+    }
+    response
+}
+
+/// Whether a request reached the proxy over HTTPS.
+fn came_over_tls(trust_proxy: bool, headers: &HeaderMap) -> bool {
+    trust_proxy
+        && headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
 }
 
 /// Server functions answer errors with 500 whatever the error; ours carry
@@ -175,7 +208,28 @@ fn same_site_path(referer: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::same_site_path;
+    use super::{came_over_tls, same_site_path};
+    use axum::http::{HeaderMap, HeaderValue};
+
+    #[test]
+    fn strict_transport_only_behind_a_trusted_tls_proxy() {
+        let cases = [
+            (true, Some("https"), true),
+            (true, Some("HTTPS"), true),
+            (true, Some("https, http"), true),
+            (true, Some("http"), false),
+            (true, None, false),
+            // An untrusted client could claim anything.
+            (false, Some("https"), false),
+        ];
+        for (trust, proto, expected) in cases {
+            let mut headers = HeaderMap::new();
+            if let Some(proto) = proto {
+                headers.insert("x-forwarded-proto", HeaderValue::from_static(proto));
+            }
+            assert_eq!(came_over_tls(trust, &headers), expected, "{trust} {proto:?}");
+        }
+    }
 
     #[test]
     fn only_paths_are_kept_from_the_referer() {

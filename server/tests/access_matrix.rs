@@ -34,9 +34,49 @@ const SERVER_FUNCTIONS: &[(&str, Kind)] = &[
     ("/api/login", Kind::NoPatientData),
     ("/api/logout", Kind::NoPatientData),
     ("/api/me", Kind::NoPatientData),
+    ("/api/call_open", Kind::PatientScoped),
+    ("/api/call_get", Kind::PatientScoped),
+    ("/api/call_path_now", Kind::PatientScoped),
+    ("/api/call_attempt", Kind::PatientScoped),
+    ("/api/call_close", Kind::PatientScoped),
+    ("/api/handoffs", Kind::FilteredList),
+    ("/api/handoff_ack", Kind::FilteredList),
     ("/api/totp_enrollment", Kind::NoPatientData),
     ("/api/totp_confirm", Kind::NoPatientData),
     ("/api/totp_verify", Kind::NoPatientData),
+    ("/api/passkeys", Kind::NoPatientData),
+    ("/api/passkey_register_start", Kind::NoPatientData),
+    ("/api/passkey_register_finish", Kind::NoPatientData),
+    ("/api/passkey_remove", Kind::NoPatientData),
+    ("/api/passkey_verify_start", Kind::NoPatientData),
+    ("/api/passkey_verify_finish", Kind::NoPatientData),
+    ("/api/passkey_sign_in_start", Kind::NoPatientData),
+    ("/api/passkey_sign_in_finish", Kind::NoPatientData),
+    ("/api/search_patients", Kind::FilteredList),
+    ("/api/card_save_wishes", Kind::PatientScoped),
+    ("/api/card_save_sudden_change", Kind::PatientScoped),
+    ("/api/card_save_way_in", Kind::PatientScoped),
+    ("/api/card_save_care_manager", Kind::PatientScoped),
+    ("/api/card_save_identity", Kind::PatientScoped),
+    ("/api/card_add_note", Kind::PatientScoped),
+    // Duty and absences hold staff data, no patient data; every role
+    // reads them, and server/tests/duty.rs checks who may write.
+    ("/api/duty_teams", Kind::NoPatientData),
+    ("/api/team_roster", Kind::NoPatientData),
+    ("/api/duty_calendar", Kind::NoPatientData),
+    ("/api/list_absences", Kind::NoPatientData),
+    ("/api/register_absence", Kind::NoPatientData),
+    ("/api/cancel_absence", Kind::NoPatientData),
+];
+
+/// The server functions that edit a card (`Action::EditCard`).
+const CARD_EDITS: [&str; 6] = [
+    "/api/card_save_wishes",
+    "/api/card_save_sudden_change",
+    "/api/card_save_way_in",
+    "/api/card_save_care_manager",
+    "/api/card_save_identity",
+    "/api/card_add_note",
 ];
 
 #[test]
@@ -214,6 +254,83 @@ async fn signed_out_requests_are_refused_everywhere(pool: PgPool) {
             "/api/audit_search" => &[("patient", ""), ("staff", "")],
             "/api/login" => continue,
             "/api/logout" => &[("everywhere", "false")],
+            "/api/call_open" => &[
+                ("patient_id", "00000000-0000-4000-8000-000100000001"),
+                ("reason", "fever"),
+                ("temperature", ""),
+                ("pulse", ""),
+                ("systolic", ""),
+                ("diastolic", ""),
+                ("spo2", ""),
+                ("respiratory_rate", ""),
+                ("note", ""),
+            ],
+            "/api/call_get" => &[("call_id", "00000000-0000-4000-8000-0000deadbeef")],
+            "/api/call_path_now" => &[("patient_id", "00000000-0000-4000-8000-000100000001")],
+            "/api/call_attempt" => &[
+                ("call_id", "00000000-0000-4000-8000-0000deadbeef"),
+                ("step", "0"),
+                ("outcome", "no_answer"),
+                ("eta_minutes", ""),
+                ("note", ""),
+            ],
+            "/api/call_close" => &[
+                ("call_id", "00000000-0000-4000-8000-0000deadbeef"),
+                ("outcome", "managed_at_home"),
+                ("died_at", ""),
+                ("admitted_to", ""),
+                ("summary", "x"),
+            ],
+            "/api/handoff_ack" => &[("handoff_id", "00000000-0000-4000-8000-0000deadbeef")],
+            "/api/search_patients" => &[("q", "山田")],
+            "/api/card_save_wishes" => &[
+                ("patient_id", "00000000-0000-4000-8000-000100000001"),
+                ("version", "1"),
+                ("resuscitation", "dnar"),
+                ("place_of_care", "home"),
+                ("place_of_death", "home"),
+                ("transport", "not_wanted"),
+                ("decided_by", "本人"),
+                ("decided_on", "2026-01-15"),
+                ("document_note", ""),
+                ("notes", ""),
+            ],
+            "/api/card_save_sudden_change" => &[
+                ("patient_id", "00000000-0000-4000-8000-000100000001"),
+                ("order_id", "00000000-0000-4000-8000-000600000101"),
+                ("version", "1"),
+                ("on_sudden_change", "主治医へ連絡"),
+            ],
+            "/api/card_save_way_in" => &[
+                ("patient_id", "00000000-0000-4000-8000-000100000001"),
+                ("version", "1"),
+                ("landmark", "郵便局の向かい"),
+                ("entrance", ""),
+                ("key_box", ""),
+                ("parking", ""),
+                ("pets", ""),
+            ],
+            "/api/card_save_care_manager" => &[
+                ("patient_id", "00000000-0000-4000-8000-000100000001"),
+                ("version", "1"),
+                ("name", "小池 由美"),
+                ("office", ""),
+                ("phone", "055-262-4410"),
+            ],
+            "/api/card_save_identity" => &[
+                ("patient_id", "00000000-0000-4000-8000-000100000001"),
+                ("version", "1"),
+                ("family_name", "山田"),
+                ("given_name", "花子"),
+                ("family_name_kana", "ヤマダ"),
+                ("given_name_kana", "ハナコ"),
+                ("birth_date", "1937-04-12"),
+                ("sex", "female"),
+            ],
+            "/api/card_add_note" => &[
+                ("patient_id", "00000000-0000-4000-8000-000100000001"),
+                ("note", "夜間の電話対応"),
+            ],
             _ => &[],
         };
         let response = app.post_form(path, form).await;
@@ -416,4 +533,303 @@ async fn only_coordinators_and_admins_search_the_audit_log(pool: PgPool) {
     assert!(update.is_err(), "audit rows cannot be changed");
     let delete = sqlx::query("delete from audit_log").execute(&pool).await;
     assert!(delete.is_err(), "audit rows cannot be deleted");
+}
+
+/// A valid form for card edit `path` on `patient`, filled in from the
+/// versions now in the database, so only the access rule can refuse it.
+async fn card_edit_form(pool: &PgPool, path: &str, patient: Uuid) -> Vec<(&'static str, String)> {
+    let version = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i32>(sql)
+                .bind(patient)
+                .fetch_optional(&pool)
+                .await
+                .unwrap()
+                .unwrap_or(0)
+                .to_string()
+        }
+    };
+    let id = patient.to_string();
+    let decided_on = (chrono::Utc::now().date_naive() - chrono::Duration::days(30)).to_string();
+    match path {
+        "/api/card_save_wishes" => vec![
+            ("patient_id", id),
+            (
+                "version",
+                version("select version from acp_wishes where patient_id = $1").await,
+            ),
+            ("resuscitation", "dnar".into()),
+            ("place_of_care", "home".into()),
+            ("place_of_death", "home".into()),
+            ("death_at_home_expected", "on".into()),
+            ("transport", "not_wanted".into()),
+            ("decided_by", "本人・長女・主治医".into()),
+            ("decided_on", decided_on),
+            ("document_note", String::new()),
+            ("notes", String::new()),
+        ],
+        "/api/card_save_sudden_change" => {
+            let (order, v): (Uuid, i32) = sqlx::query_as(
+                "select id, version from nursing_orders where patient_id = $1
+                  order by valid_from desc limit 1",
+            )
+            .bind(patient)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+            vec![
+                ("patient_id", id),
+                ("order_id", order.to_string()),
+                ("version", v.to_string()),
+                ("on_sudden_change", "急変時は主治医へ連絡".into()),
+            ]
+        }
+        "/api/card_save_way_in" => vec![
+            ("patient_id", id),
+            (
+                "version",
+                version("select version from home_access where patient_id = $1").await,
+            ),
+            ("landmark", "郵便局の向かい".into()),
+            ("entrance", "裏口から".into()),
+            ("key_box", String::new()),
+            ("parking", String::new()),
+            ("pets", String::new()),
+        ],
+        "/api/card_save_care_manager" => vec![
+            ("patient_id", id),
+            (
+                "version",
+                version("select version from care_managers where patient_id = $1").await,
+            ),
+            ("name", "小池 由美".into()),
+            ("office", "居宅介護支援事業所みどりの風".into()),
+            ("phone", "055-262-4410".into()),
+        ],
+        "/api/card_save_identity" => {
+            let (family, given, family_kana, given_kana, born, sex, v): (
+                String,
+                String,
+                String,
+                String,
+                chrono::NaiveDate,
+                String,
+                i32,
+            ) = sqlx::query_as(
+                "select family_name, given_name, family_name_kana, given_name_kana, birth_date,
+                        sex, version from patients where id = $1",
+            )
+            .bind(patient)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+            vec![
+                ("patient_id", id),
+                ("version", v.to_string()),
+                ("family_name", family),
+                ("given_name", given),
+                ("family_name_kana", family_kana),
+                ("given_name_kana", given_kana),
+                ("birth_date", born.to_string()),
+                ("sex", sex),
+            ]
+        }
+        "/api/card_add_note" => vec![("patient_id", id), ("note", "夜間の電話対応を記録".into())],
+        other => panic!("not a card edit: {other}"),
+    }
+}
+
+/// Everything an edit could have written.
+async fn card_writes(pool: &PgPool) -> i64 {
+    sqlx::query_scalar(
+        "select (select count(*) from card_history) + (select count(*) from timeline_entries)
+              + (select count(*) from acp_wishes) + (select count(*) from home_access)
+              + (select count(*) from care_managers)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn editing_a_card_needs_a_care_team_seat_with_the_duty(pool: PgPool) {
+    // (who, expected HTTP status of every card edit)
+    let cases = [
+        (Who::NurseOfStation, 200),
+        (Who::NurseOfOtherStation, 403),
+        (Who::Attending, 200),
+        // Consent lets the covering team read, not change, the card.
+        (Who::TeamDoctorWithConsent, 403),
+        (Who::TeamDoctorWithoutConsent, 403),
+        (Who::DoctorOfOtherTeam, 403),
+        (Who::Coordinator, 403),
+        (Who::Admin, 403),
+    ];
+    server::demo::seed_demo(&pool).await.unwrap();
+    for (who, expected) in cases {
+        let s = scenario(&pool, who).await;
+        let app = signed_in(&pool, &s.login).await;
+        for path in CARD_EDITS {
+            let form = card_edit_form(&pool, path, s.patient).await;
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let before = card_writes(&pool).await;
+            let response = app.post_form(path, &form).await;
+            let status = response.status().as_u16();
+            let body = response.text().await.unwrap();
+            assert_eq!(
+                status, expected,
+                "{who:?} ({}) {path} on {}: {body}",
+                s.login, s.patient
+            );
+            if expected == 403 {
+                assert_eq!(body, "\"Forbidden\"", "{who:?} {path}");
+                assert_eq!(
+                    card_writes(&pool).await,
+                    before,
+                    "{who:?} {path}: nothing written"
+                );
+            } else {
+                assert!(card_writes(&pool).await > before, "{who:?} {path}: written");
+            }
+        }
+        let outcomes = audit_rows(&pool, &s.login, s.patient, "edit_card").await;
+        let expected_outcomes: Vec<String> = if expected == 200 {
+            CARD_EDITS
+                .iter()
+                .flat_map(|_| ["allowed".to_owned(), "done".to_owned()])
+                .collect()
+        } else {
+            CARD_EDITS.iter().map(|_| "denied".to_owned()).collect()
+        };
+        assert_eq!(outcomes, expected_outcomes, "{who:?}: every edit audited");
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn search_finds_only_patients_on_the_list(pool: PgPool) {
+    server::demo::seed_demo(&pool).await.unwrap();
+    let logins: Vec<String> =
+        sqlx::query_scalar("select login_id from staff where login_id is not null order by 1")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let app = spawn_app(pool.clone()).await;
+    for login in logins {
+        let mut app = app.clone_base();
+        app.sign_in(&login).await;
+        let listed: serde_json::Value = app
+            .post_form("/api/patients", &[])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let listed: Vec<(String, String)> = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["id"].as_str().unwrap().to_owned(),
+                    p["name"].as_str().unwrap().replace(' ', ""),
+                )
+            })
+            .collect();
+        // (query, which listed patients it must find)
+        let patient_1 = DEMO_PATIENT_1.to_string();
+        type Matches = Box<dyn Fn(&(String, String)) -> bool>;
+        let cases: [(&str, Matches); 3] = [
+            (
+                "花子",
+                Box::new(|p: &(String, String)| p.1.contains("花子")),
+            ),
+            (
+                "はなこ",
+                Box::new(|p: &(String, String)| p.1.contains("花子")),
+            ),
+            (
+                server::demo::DEMO_FAMILY_PHONE_OF_PATIENT_1,
+                Box::new(move |p: &(String, String)| p.0 == patient_1),
+            ),
+        ];
+        for (q, matches) in cases {
+            let found: serde_json::Value = app
+                .post_form("/api/search_patients", &[("q", q)])
+                .await
+                .json()
+                .await
+                .unwrap();
+            let found: BTreeSet<String> = found["hits"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{login} {q}: {found}"))
+                .iter()
+                .map(|h| h["id"].as_str().unwrap().to_owned())
+                .collect();
+            let expected: BTreeSet<String> = listed
+                .iter()
+                .filter(|p| matches(p))
+                .map(|p| p.0.clone())
+                .collect();
+            assert_eq!(found, expected, "{login} searching {q:?}");
+        }
+        let searches: i64 = sqlx::query_scalar(
+            "select count(*) from audit_log a join staff s on s.id = a.staff_id
+              where s.login_id = $1 and a.action = 'search_patients'",
+        )
+        .bind(&login)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(searches, 3, "{login}: every search audited");
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn opening_a_night_call_follows_the_care_team(pool: PgPool) {
+    // Only the patient's own nurse station and physicians open calls;
+    // covering doctors and the secretariat do not.
+    let cases = [
+        (Who::NurseOfStation, 200),
+        (Who::NurseOfOtherStation, 403),
+        (Who::Attending, 200),
+        (Who::TeamDoctorWithConsent, 403),
+        (Who::TeamDoctorWithoutConsent, 403),
+        (Who::DoctorOfOtherTeam, 403),
+        (Who::Coordinator, 403),
+        (Who::Admin, 403),
+    ];
+    server::demo::seed_demo(&pool).await.unwrap();
+    for (who, expected) in cases {
+        let s = scenario(&pool, who).await;
+        let app = signed_in(&pool, &s.login).await;
+        let response = app
+            .post_form(
+                "/api/call_open",
+                &[
+                    ("patient_id", &s.patient.to_string()),
+                    ("reason", "fever"),
+                    ("temperature", "38.5"),
+                    ("pulse", ""),
+                    ("systolic", ""),
+                    ("diastolic", ""),
+                    ("spo2", ""),
+                    ("respiratory_rate", ""),
+                    ("note", ""),
+                ],
+            )
+            .await;
+        let status = response.status().as_u16();
+        assert_eq!(status, expected, "{who:?} ({}) opening a call", s.login);
+        // The decision, then (when allowed) the opened call itself.
+        let expected_rows: &[&str] = if expected == 200 {
+            &["allowed", "done"]
+        } else {
+            &["denied"]
+        };
+        assert_eq!(
+            audit_rows(&pool, &s.login, s.patient, "open_call").await,
+            expected_rows,
+            "{who:?}: the decision is audited"
+        );
+    }
 }

@@ -111,7 +111,12 @@ pub async fn login(login_id: String, password: String, next: String) -> Result<(
     )
     .await?;
     let next_query = crate::domain::text::encode_query(&next);
-    if account.totp {
+    let passkey_second_factor = account.require_second_factor
+        && !account.totp
+        && crate::ssr::passkey::has_passkey(&pool, account.id).await?;
+    if account.totp || passkey_second_factor {
+        // The second-factor page offers the code and, where the browser
+        // supports them, the account's passkeys.
         leptos_axum::redirect(&format!("/login/totp?next={next_query}"));
     } else if account.require_second_factor {
         // The organisation requires a second factor and there is none yet:

@@ -5,6 +5,11 @@
 pub mod audit;
 pub mod auth;
 pub mod break_glass;
+pub mod calls;
+pub mod card_edit;
+pub mod duty;
 pub mod night_card;
+pub mod passkey;
 pub mod patients;
+pub mod search;
 pub mod second_factor;

@@ -19,6 +19,7 @@ pub async fn get_night_card(patient_id: String) -> Result<NightCard, AppError> {
         .await
         .map_err(request::internal("reading a night card"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
+    card.can_edit = crate::domain::card::may_edit_with(&basis);
     if let Basis::BreakGlass { until } = basis {
         card.break_glass_until = Some(until);
     }

@@ -34,6 +34,13 @@ pub async fn totp_enrollment() -> Result<TotpSetup, AppError> {
             qr_svg: String::new(),
         });
     }
+    // An account that has a passkey already has a second factor: enrolling
+    // TOTP needs it first, or a password alone would get past it.
+    if !user.fully_signed_in()
+        && crate::ssr::passkey::has_passkey(&pool, user.actor.staff_id).await?
+    {
+        return Err(request::fail(AppError::Unauthenticated));
+    }
     let row = sqlx::query!(
         r#"select s.pending_totp_secret, st.login_id as "login_id!"
              from sessions s join staff st on st.id = s.staff_id
@@ -78,6 +85,11 @@ pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
         .ok_or_else(|| request::fail(AppError::Unauthenticated))?;
     if user.totp_enabled {
         return Err(request::fail(AppError::Conflict));
+    }
+    if !user.fully_signed_in()
+        && crate::ssr::passkey::has_passkey(&pool, user.actor.staff_id).await?
+    {
+        return Err(request::fail(AppError::Unauthenticated));
     }
     let pending = sqlx::query_scalar!(
         "select pending_totp_secret from sessions where token_hash = $1",

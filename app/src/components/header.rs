@@ -38,6 +38,9 @@ pub fn Header() -> impl IntoView {
                             {i18n.t(Key::SignedInAs)}": "{me.name.clone()}
                         </span>
                         <a href="/notices">{i18n.t(Key::NoticesTitle)}</a>
+                        {(me.role == Role::Physician).then(|| view! {
+                            <a href="/handoffs">{i18n.t(Key::HandoffsTitle)}</a>
+                        })}
                         {matches!(me.role, Role::Coordinator | Role::Admin).then(|| view! {
                             <a href="/audit">{i18n.t(Key::AuditTitle)}</a>
                         })}

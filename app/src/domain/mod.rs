@@ -2,11 +2,18 @@
 //! Rust with table-driven tests, so the rules that decide what a nurse sees
 //! at 2 a.m. can be read and checked on their own.
 
+pub mod absence;
 pub mod access;
+pub mod card;
+pub mod card_input;
+pub mod duty_calendar;
 pub mod escalation;
+pub mod freshness;
 pub mod holidays;
+pub mod incident;
 pub mod night_card;
 pub mod patient;
 pub mod schedule;
+pub mod search;
 pub mod text;
 pub mod time;

@@ -1,5 +1,12 @@
 //! What the night card shows, as it crosses from server to browser.
+//!
+//! The card is read in one database round trip (`ssr::db::night_card`) and
+//! rendered on the server; the sections beyond identity, address and calls
+//! are typed in [`super::card`].
 
+use super::card::{
+    CareManager, Clinical, NursingOrder, Photo, PrnOrder, Stamp, TimelineEntry, WayIn, Wishes,
+};
 use super::patient::{EraYear, PatientId, Sex};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -16,10 +23,32 @@ pub struct NightCard {
     pub age: u32,
     pub birth_era: Option<EraYear>,
     pub sex: Sex,
+    pub photo: Option<Photo>,
+    /// The version of the patient record (identity and address).
+    pub version: i32,
+    /// Who last changed identity or address (None: since registration).
+    pub updated_by: Option<String>,
     pub address: Address,
+    pub way_in: WayIn,
     pub attending: Option<CareContact>,
+    /// Secondary physicians (副主治医) on the care team today.
+    pub secondary: Vec<CareContact>,
     pub nurse_station: Option<CareContact>,
+    pub care_manager: Option<CareManager>,
     pub family: Vec<FamilyContact>,
+    /// When the family contacts last changed.
+    pub family_updated_at: Option<DateTime<Utc>>,
+    pub wishes: Option<Wishes>,
+    /// The nursing order in force today, or else the latest one (which
+    /// the card then flags as expired or not yet valid).
+    pub nursing_order: Option<NursingOrder>,
+    pub prn_orders: Vec<PrnOrder>,
+    pub clinical: Clinical,
+    /// The latest entries, newest first.
+    pub timeline: Vec<TimelineEntry>,
+    /// Whether the reader may edit the card (a care-team seat with the
+    /// care duty); the server checks again on every save.
+    pub can_edit: bool,
     pub updated_at: DateTime<Utc>,
     /// When the server read the card; the page shows it so a screen left
     /// open for hours says how old it is.
@@ -89,6 +118,20 @@ pub struct FamilyContact {
     pub relation: String,
     pub phone: String,
     pub is_key_person: bool,
+}
+
+impl NightCard {
+    /// When the contacts section last changed: the family list or the care
+    /// manager, whichever is later.
+    pub fn contacts_updated_at(&self) -> Option<DateTime<Utc>> {
+        let manager = self.care_manager.as_ref().map(|m| m.updated.at);
+        self.family_updated_at.max(manager)
+    }
+
+    /// When the as-needed orders last changed.
+    pub fn prn_updated(&self) -> Option<&Stamp> {
+        super::card::latest_stamp(self.prn_orders.iter().map(|p| &p.updated))
+    }
 }
 
 /// A `tel:` link for a Japanese number as staff write it (`090-1234-5678`).

@@ -3,6 +3,7 @@
 
 use crate::api::auth::Login;
 use crate::components::form_error::FormError;
+use crate::components::passkey::{PasskeyAction, PasskeyButton};
 use crate::i18n::{use_i18n, Key};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -33,6 +34,7 @@ pub fn LoginPage() -> impl IntoView {
                 <FormError action=login />
                 <button type="submit" class="button primary">{i18n.t(Key::SignIn)}</button>
             </ActionForm>
+            <PasskeyButton action=PasskeyAction::SignIn next=Signal::derive(next) />
         </section>
     }
 }

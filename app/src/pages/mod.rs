@@ -1,6 +1,9 @@
 //! One component per route.
 
+pub mod absences;
 pub mod audit;
+pub mod call;
+pub mod duty;
 pub mod login;
 pub mod night_card;
 pub mod not_found;

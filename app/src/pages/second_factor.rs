@@ -4,6 +4,7 @@
 use crate::api::second_factor::{totp_enrollment, ConfirmTotp, VerifySecondFactor};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form_error::FormError;
+use crate::components::passkey::{PasskeyAction, PasskeyButton, PasskeySection};
 use crate::i18n::{use_i18n, Key};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -30,6 +31,7 @@ pub fn TotpPage() -> impl IntoView {
                 <FormError action=verify />
                 <button type="submit" class="button primary">{i18n.t(Key::Verify)}</button>
             </ActionForm>
+            <PasskeyButton action=PasskeyAction::Verify next=Signal::derive(next) />
         </section>
     }
 }
@@ -86,5 +88,6 @@ pub fn SecurityPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <PasskeySection />
     }
 }

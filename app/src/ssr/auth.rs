@@ -170,7 +170,13 @@ pub async fn current_user(pool: &PgPool) -> Result<Option<CurrentUser>, AppError
     let Some(token) = request::cookie(SESSION_COOKIE) else {
         return Ok(None);
     };
-    let hash = token_hash(&token);
+    user_for_token(pool, &token).await
+}
+
+/// The user of a session token, for handlers outside Leptos (the live
+/// event stream) that read the cookie themselves.
+pub async fn user_for_token(pool: &PgPool, token: &str) -> Result<Option<CurrentUser>, AppError> {
+    let hash = token_hash(token);
     let now = Utc::now();
     let row = sqlx::query!(
         r#"select s.staff_id, s.second_factor_done, s.last_seen_at,

@@ -1,0 +1,422 @@
+//! The team's edits to the night card: the wishes (ACP), the 「急変時の対応」
+//! of the current nursing order, the landmark and way in, the care manager,
+//! identity, and timeline notes.
+//!
+//! Each server function is thin: who asks → parse the form into domain
+//! types → `ssr::access` (`Action::EditCard`) → one transaction with the
+//! write and its audit row → back to the card. Every form names the version
+//! it was filled in from; a stale one is a 409 and nothing is written.
+//!
+//! The forms work without JavaScript: the browser posts them, and on an
+//! error the server sends it back to the edit page with the error *and the
+//! user's input* in the query (`?section=…&draft=…&error=…`), so a conflict
+//! or a typo never loses what was typed.
+//!
+//! The arguments are the form's fields, flat, because that is how a plain
+//! HTML form posts them; hence `clippy::too_many_arguments` is allowed on
+//! the longer forms (module-wide, because the `#[server]` macro generates
+//! the browser's twin of each function too).
+#![allow(clippy::too_many_arguments)]
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::domain::access::Action;
+    use crate::domain::card_input::{EditSection, FieldError};
+    use crate::domain::patient::PatientId;
+    use crate::domain::text::encode_query;
+    use crate::error::AppError;
+    use crate::ssr::auth::CurrentUser;
+    use crate::ssr::db::edit::EditError;
+    use crate::ssr::{access, audit, auth, request};
+    use sqlx::{PgPool, Postgres, Transaction};
+    use std::collections::BTreeMap;
+
+    /// The longest draft carried back in a URL; beyond it (only possible
+    /// by bypassing the forms' `maxlength`) the input is not echoed.
+    const MAX_DRAFT_BYTES: usize = 24_000;
+
+    /// One edit in progress.
+    pub struct Edit {
+        pub pool: PgPool,
+        pub user: CurrentUser,
+        pub id: PatientId,
+        section: EditSection,
+        /// The form as posted, to give back on an error.
+        draft: BTreeMap<&'static str, String>,
+    }
+
+    impl Edit {
+        /// Who asks and about which patient.
+        pub async fn start(
+            patient_id: &str,
+            section: EditSection,
+            draft: BTreeMap<&'static str, String>,
+        ) -> Result<Self, AppError> {
+            let pool = request::pool()?;
+            let user = auth::require_user(&pool).await?;
+            let id = PatientId::parse(patient_id)
+                .map_err(|_| request::fail(AppError::Invalid("patient_id".into())))?;
+            Ok(Edit {
+                pool,
+                user,
+                id,
+                section,
+                draft,
+            })
+        }
+
+        /// Sets the status and, for a form posted without JavaScript, sends
+        /// the browser back to the form with the error and the input.
+        pub fn reject(&self, error: AppError) -> AppError {
+            let mut back = format!(
+                "/patients/{}/edit?section={}",
+                self.id,
+                self.section.as_str()
+            );
+            if let Ok(json) = serde_json::to_string(&self.draft) {
+                let draft = encode_query(&json);
+                if draft.len() <= MAX_DRAFT_BYTES {
+                    back.push_str("&draft=");
+                    back.push_str(&draft);
+                }
+            }
+            request::fail_form(error, &back)
+        }
+
+        pub fn invalid(&self, e: FieldError) -> AppError {
+            self.reject(AppError::Invalid(e.code()))
+        }
+
+        /// `Action::EditCard` on this patient, audited either way.
+        pub async fn authorize(&self) -> Result<(), AppError> {
+            access::authorize_patient(&self.pool, &self.user, Action::EditCard, self.id)
+                .await
+                .map(|_| ())
+                .map_err(|e| self.reject(e))
+        }
+
+        pub async fn begin(&self) -> Result<Transaction<'static, Postgres>, AppError> {
+            self.pool
+                .begin()
+                .await
+                .map_err(|e| self.reject(request::internal("begin")(e)))
+        }
+
+        pub fn failed(&self, e: EditError) -> AppError {
+            match e {
+                EditError::Conflict => self.reject(AppError::Conflict),
+                EditError::NotFound => self.reject(AppError::NotFound),
+                EditError::Db(e) => self.reject(request::internal("saving the card")(e)),
+            }
+        }
+
+        /// Audits the write in the same transaction, commits, and goes back
+        /// to the card at the edited section.
+        pub async fn finish(
+            self,
+            mut tx: Transaction<'static, Postgres>,
+            detail: &str,
+        ) -> Result<(), AppError> {
+            audit::record(
+                &mut *tx,
+                &self.user,
+                Some(self.id.0),
+                "edit_card",
+                "done",
+                &format!("{}: {detail}", self.section.as_str()),
+            )
+            .await
+            .map_err(|e| self.reject(e))?;
+            tx.commit()
+                .await
+                .map_err(|e| self.reject(request::internal("commit")(e)))?;
+            leptos_axum::redirect(&format!(
+                "/patients/{}/night-card?saved={}",
+                self.id,
+                self.section.as_str()
+            ));
+            Ok(())
+        }
+    }
+
+    /// The draft of a form: field name → what was typed.
+    pub fn draft<const N: usize>(
+        fields: [(&'static str, &str); N],
+    ) -> BTreeMap<&'static str, String> {
+        fields.into_iter().map(|(k, v)| (k, v.to_owned())).collect()
+    }
+
+    /// Today in Tokyo, for dates that must not lie in the future.
+    pub fn today() -> chrono::NaiveDate {
+        crate::domain::time::tokyo_date(chrono::Utc::now())
+    }
+}
+
+/// Saves the wishes and decisions (ACP).
+#[server(prefix = "/api", endpoint = "card_save_wishes")]
+pub async fn save_wishes(
+    patient_id: String,
+    version: String,
+    resuscitation: String,
+    place_of_care: String,
+    place_of_death: String,
+    death_at_home_expected: Option<String>,
+    transport: String,
+    decided_by: String,
+    decided_on: String,
+    document_on_file: Option<String>,
+    document_note: String,
+    notes: String,
+) -> Result<(), AppError> {
+    use self::ssr::{draft, today, Edit};
+    use crate::domain::card_input::{parse_version, EditSection, WishesForm, WishesInput};
+    use crate::ssr::db::edit;
+
+    let edit = Edit::start(
+        &patient_id,
+        EditSection::Wishes,
+        draft([
+            ("resuscitation", &resuscitation),
+            ("place_of_care", &place_of_care),
+            ("place_of_death", &place_of_death),
+            (
+                "death_at_home_expected",
+                death_at_home_expected.as_deref().unwrap_or(""),
+            ),
+            ("transport", &transport),
+            ("decided_by", &decided_by),
+            ("decided_on", &decided_on),
+            (
+                "document_on_file",
+                document_on_file.as_deref().unwrap_or(""),
+            ),
+            ("document_note", &document_note),
+            ("notes", &notes),
+        ]),
+    )
+    .await?;
+    let form = WishesForm {
+        resuscitation: &resuscitation,
+        place_of_care: &place_of_care,
+        place_of_death: &place_of_death,
+        death_at_home_expected: death_at_home_expected.as_deref(),
+        transport: &transport,
+        decided_by: &decided_by,
+        decided_on: &decided_on,
+        document_on_file: document_on_file.as_deref(),
+        document_note: &document_note,
+        notes: &notes,
+    };
+    let wishes = WishesInput::parse(&form, today()).map_err(|e| edit.invalid(e))?;
+    let version = parse_version(&version).map_err(|e| edit.invalid(e))?;
+    edit.authorize().await?;
+    let mut tx = edit.begin().await?;
+    edit::save_wishes(&mut tx, edit.id, edit.user.actor.staff_id, version, &wishes)
+        .await
+        .map_err(|e| edit.failed(e))?;
+    let detail = format!(
+        "from v{version}: {} {}",
+        wishes.resuscitation.as_str(),
+        wishes.transport.as_str()
+    );
+    edit.finish(tx, &detail).await
+}
+
+/// Saves the 「休日・夜間の急変時の対応」 of the current nursing order.
+#[server(prefix = "/api", endpoint = "card_save_sudden_change")]
+pub async fn save_sudden_change(
+    patient_id: String,
+    order_id: String,
+    version: String,
+    on_sudden_change: String,
+) -> Result<(), AppError> {
+    use self::ssr::{draft, Edit};
+    use crate::domain::card_input::{
+        parse_version, required_text, EditSection, Field, FieldError, Problem,
+        SUDDEN_CHANGE_MAX_CHARS,
+    };
+    use crate::ssr::db::edit;
+
+    let edit = Edit::start(
+        &patient_id,
+        EditSection::SuddenChange,
+        draft([("on_sudden_change", &on_sudden_change)]),
+    )
+    .await?;
+    let text = required_text(
+        Field::SuddenChange,
+        &on_sudden_change,
+        SUDDEN_CHANGE_MAX_CHARS,
+    )
+    .map_err(|e| edit.invalid(e))?;
+    let order = uuid::Uuid::parse_str(order_id.trim())
+        .map_err(|_| edit.invalid(FieldError::new(Field::Record, Problem::Malformed)))?;
+    let version = parse_version(&version).map_err(|e| edit.invalid(e))?;
+    edit.authorize().await?;
+    let mut tx = edit.begin().await?;
+    edit::save_sudden_change(
+        &mut tx,
+        edit.id,
+        order,
+        edit.user.actor.staff_id,
+        version,
+        &text,
+    )
+    .await
+    .map_err(|e| edit.failed(e))?;
+    edit.finish(tx, &format!("order {order} from v{version}"))
+        .await
+}
+
+/// Saves the landmark and how to get in.
+#[server(prefix = "/api", endpoint = "card_save_way_in")]
+pub async fn save_way_in(
+    patient_id: String,
+    version: String,
+    landmark: String,
+    entrance: String,
+    key_box: String,
+    parking: String,
+    pets: String,
+) -> Result<(), AppError> {
+    use self::ssr::{draft, Edit};
+    use crate::domain::card_input::{parse_version, EditSection, WayInInput};
+    use crate::ssr::db::edit;
+
+    let edit = Edit::start(
+        &patient_id,
+        EditSection::WayIn,
+        draft([
+            ("landmark", &landmark),
+            ("entrance", &entrance),
+            ("key_box", &key_box),
+            ("parking", &parking),
+            ("pets", &pets),
+        ]),
+    )
+    .await?;
+    let way_in = WayInInput::parse(&landmark, &entrance, &key_box, &parking, &pets)
+        .map_err(|e| edit.invalid(e))?;
+    let version = parse_version(&version).map_err(|e| edit.invalid(e))?;
+    edit.authorize().await?;
+    let mut tx = edit.begin().await?;
+    edit::save_way_in(&mut tx, edit.id, edit.user.actor.staff_id, version, &way_in)
+        .await
+        .map_err(|e| edit.failed(e))?;
+    edit.finish(tx, &format!("from v{version}")).await
+}
+
+/// Saves the care manager.
+#[server(prefix = "/api", endpoint = "card_save_care_manager")]
+pub async fn save_care_manager(
+    patient_id: String,
+    version: String,
+    name: String,
+    office: String,
+    phone: String,
+) -> Result<(), AppError> {
+    use self::ssr::{draft, Edit};
+    use crate::domain::card_input::{parse_version, CareManagerInput, EditSection};
+    use crate::ssr::db::edit;
+
+    let edit = Edit::start(
+        &patient_id,
+        EditSection::CareManager,
+        draft([("name", &name), ("office", &office), ("phone", &phone)]),
+    )
+    .await?;
+    let manager = CareManagerInput::parse(&name, &office, &phone).map_err(|e| edit.invalid(e))?;
+    let version = parse_version(&version).map_err(|e| edit.invalid(e))?;
+    edit.authorize().await?;
+    let mut tx = edit.begin().await?;
+    edit::save_care_manager(
+        &mut tx,
+        edit.id,
+        edit.user.actor.staff_id,
+        version,
+        &manager,
+    )
+    .await
+    .map_err(|e| edit.failed(e))?;
+    edit.finish(tx, &format!("from v{version}")).await
+}
+
+/// Corrects name, kana, date of birth and sex.
+#[server(prefix = "/api", endpoint = "card_save_identity")]
+pub async fn save_identity(
+    patient_id: String,
+    version: String,
+    family_name: String,
+    given_name: String,
+    family_name_kana: String,
+    given_name_kana: String,
+    birth_date: String,
+    sex: String,
+) -> Result<(), AppError> {
+    use self::ssr::{draft, today, Edit};
+    use crate::domain::card_input::{parse_version, EditSection, IdentityForm, IdentityInput};
+    use crate::ssr::db::edit;
+
+    let edit = Edit::start(
+        &patient_id,
+        EditSection::Identity,
+        draft([
+            ("family_name", &family_name),
+            ("given_name", &given_name),
+            ("family_name_kana", &family_name_kana),
+            ("given_name_kana", &given_name_kana),
+            ("birth_date", &birth_date),
+            ("sex", &sex),
+        ]),
+    )
+    .await?;
+    let form = IdentityForm {
+        family_name: &family_name,
+        given_name: &given_name,
+        family_name_kana: &family_name_kana,
+        given_name_kana: &given_name_kana,
+        birth_date: &birth_date,
+        sex: &sex,
+    };
+    let identity = IdentityInput::parse(&form, today()).map_err(|e| edit.invalid(e))?;
+    let version = parse_version(&version).map_err(|e| edit.invalid(e))?;
+    edit.authorize().await?;
+    let mut tx = edit.begin().await?;
+    edit::save_identity(
+        &mut tx,
+        edit.id,
+        edit.user.actor.staff_id,
+        version,
+        &identity,
+    )
+    .await
+    .map_err(|e| edit.failed(e))?;
+    edit.finish(tx, &format!("from v{version}")).await
+}
+
+/// Adds a note to the timeline. Notes are never edited: a correction is a
+/// new note, so there is no version to check.
+#[server(prefix = "/api", endpoint = "card_add_note")]
+pub async fn add_note(patient_id: String, note: String) -> Result<(), AppError> {
+    use self::ssr::{draft, Edit};
+    use crate::domain::card_input::{required_text, EditSection, Field, NOTE_MAX_CHARS};
+    use crate::ssr::db::edit;
+
+    let edit = Edit::start(&patient_id, EditSection::Note, draft([("note", &note)])).await?;
+    let body = required_text(Field::Note, &note, NOTE_MAX_CHARS).map_err(|e| edit.invalid(e))?;
+    edit.authorize().await?;
+    let mut tx = edit.begin().await?;
+    let id = edit::add_note(
+        &mut tx,
+        edit.id,
+        edit.user.actor.staff_id,
+        &body,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| edit.failed(e))?;
+    edit.finish(tx, &format!("note {id}")).await
+}

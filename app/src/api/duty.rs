@@ -1,0 +1,795 @@
+//! Duty for the coordinator, the physicians and the nurse stations: the
+//! team's contact list, the duty calendar with its holes, and planned
+//! absences.
+//!
+//! * [`duty_teams`], [`team_roster`], [`duty_calendar`] and
+//!   [`list_absences`] are read by every role: the nurse station needs the
+//!   contact list and who covers tonight, the team who is away, the
+//!   coordinator all of it. None of it is patient data, so reads are not
+//!   audited.
+//! * [`register_absence`] and [`cancel_absence`] change absences: a
+//!   physician their own, the coordinator or an admin anyone's
+//!   (`domain::absence::may_manage_absence`). Each change is one
+//!   transaction with its audit row.
+//! * An absence that would leave a stretch with nobody on duty in any
+//!   team's schedule is not saved the first time: the answer is the list of
+//!   those holes ([`AbsenceOutcome::HolesWarning`]), and saving needs
+//!   `confirm_hole`. The engine then skips the absent doctor
+//!   (`domain::escalation::resolve_path`), and the holes show in red on the
+//!   coordinator's calendar.
+//!
+//! The forms work without JavaScript: a plain form post is answered with a
+//! redirect back to `/absences`, carrying what was typed and the error or
+//! the holes in the query, so nothing typed is lost.
+
+use crate::domain::access::Role;
+use crate::domain::duty_calendar::CalendarDay;
+use crate::domain::schedule::Interval;
+use crate::error::AppError;
+use chrono::{DateTime, NaiveDate, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The calendar the duty page shows unless asked for another length.
+pub const DEFAULT_CALENDAR_DAYS: u32 = 14;
+/// The longest calendar one request may ask for.
+pub const MAX_CALENDAR_DAYS: u32 = 31;
+/// The most holes a warning lists; the total is always given.
+pub const MAX_LISTED_HOLES: usize = 20;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamOption {
+    pub id: Uuid,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhysicianOption {
+    pub id: Uuid,
+    pub name: String,
+    pub clinic_name: String,
+    pub team_ids: Vec<Uuid>,
+}
+
+/// Who is looking, and what the page may offer them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub staff_id: Uuid,
+    pub role: Role,
+    /// May register and cancel absences of any physician.
+    pub manages_roster: bool,
+}
+
+/// What the duty and absence pages need before anything else: the teams
+/// to pick from, the viewer's own team, and the physicians an absence may
+/// name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DutyDirectory {
+    pub teams: Vec<TeamOption>,
+    /// The team of the viewer's clinic, else the first team.
+    pub default_team: Option<Uuid>,
+    pub physicians: Vec<PhysicianOption>,
+    pub viewer: Viewer,
+}
+
+/// A place or person with a number to call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub name: String,
+    pub phone: String,
+    pub address: String,
+}
+
+/// A doctor away right now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwayNote {
+    pub reason: String,
+    pub until: DateTime<Utc>,
+    pub substitute: Option<String>,
+}
+
+/// One line of the team's contact list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterDoctor {
+    pub id: Uuid,
+    /// 1 for the first to call.
+    pub order: u32,
+    pub name: String,
+    pub name_kana: String,
+    pub phone: String,
+    pub clinic_name: String,
+    pub away: Option<AwayNote>,
+}
+
+/// Who covers, with what is needed to call them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OnDuty {
+    Doctor {
+        id: Uuid,
+        name: String,
+        phone: String,
+        clinic_name: String,
+    },
+    BackupHospital {
+        contact: Option<Contact>,
+    },
+    /// A rule asks for a team doctor and nobody can come.
+    Hole,
+    /// No rule: office hours, calls go to the attending clinic.
+    OutsideSchedule,
+}
+
+/// The doctor the rules named who is away, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwayName {
+    pub name: String,
+    pub reason: String,
+}
+
+/// Who covers now, and until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DutyNow {
+    pub on_duty: OnDuty,
+    pub until: Option<DateTime<Utc>>,
+    pub rule_label: Option<String>,
+    pub away: Option<AwayName>,
+}
+
+/// The contact list the secretariat publishes to every nurse station.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Roster {
+    pub team: TeamOption,
+    pub has_schedule: bool,
+    pub now: DutyNow,
+    /// The team's doctors in the agreed calling order.
+    pub calling_order: Vec<RosterDoctor>,
+    pub clinics: Vec<Contact>,
+    pub backup_hospital: Option<Contact>,
+    pub secretariat: Option<Contact>,
+}
+
+/// One line of the calendar, within one Japan day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarEntry {
+    pub date: NaiveDate,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub on_duty: OnDuty,
+    pub rule_label: Option<String>,
+    pub away: Option<AwayName>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Calendar {
+    pub team: TeamOption,
+    pub has_schedule: bool,
+    /// Midnight (Tokyo) of the first day.
+    pub from: DateTime<Utc>,
+    pub days: Vec<CalendarDay>,
+    pub entries: Vec<CalendarEntry>,
+    /// Stretches with nobody on duty, for the summary at the top.
+    pub holes: Vec<Interval>,
+}
+
+/// A planned absence as the team and the nurse stations see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AbsenceRow {
+    pub id: Uuid,
+    pub doctor_id: Uuid,
+    pub doctor_name: String,
+    pub clinic_name: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub reason: String,
+    pub substitute_name: Option<String>,
+    pub registered_by: Option<String>,
+    /// Whether it has begun (decided on the server, so the hydrated page
+    /// agrees with the one the server drew).
+    pub in_progress: bool,
+    /// Whether the viewer may cancel it.
+    pub may_cancel: bool,
+}
+
+/// A stretch an absence would leave with nobody on duty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoleWarning {
+    pub team_name: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AbsenceOutcome {
+    Saved {
+        id: Uuid,
+        /// Holes the doctor confirmed; 0 when none.
+        holes_accepted: usize,
+    },
+    /// Not saved: these holes would open. Send again with `confirm_hole`
+    /// (or name a substitute).
+    HolesWarning {
+        /// The first [`MAX_LISTED_HOLES`].
+        holes: Vec<HoleWarning>,
+        total: usize,
+    },
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::{AwayName, Contact, OnDuty};
+    use crate::domain::absence::may_read_duty;
+    use crate::domain::access::Actor;
+    use crate::domain::duty_calendar::AwayDoctor;
+    use crate::domain::schedule::DutyParty;
+    use crate::domain::text::encode_query;
+    use crate::error::AppError;
+    use crate::ssr::duty_db::PhysicianRow;
+    use crate::ssr::request;
+    use uuid::Uuid;
+
+    /// Every role reads duty; anything else is refused.
+    pub fn require_reader(actor: &Actor) -> Result<(), AppError> {
+        if may_read_duty(actor) {
+            Ok(())
+        } else {
+            Err(request::fail(AppError::Forbidden))
+        }
+    }
+
+    pub fn parse_team(team_id: &str) -> Result<Uuid, AppError> {
+        Uuid::parse_str(team_id.trim())
+            .map_err(|_| request::fail(AppError::Invalid("team_id".into())))
+    }
+
+    pub fn on_duty(
+        party: DutyParty,
+        doctors: &[PhysicianRow],
+        hospital: &Option<Contact>,
+    ) -> OnDuty {
+        match party {
+            DutyParty::Doctor(id) => {
+                let doctor = doctors.iter().find(|d| d.id == id);
+                OnDuty::Doctor {
+                    id,
+                    // A doctor disabled after the schedule was written still
+                    // shows, by id, so the coordinator sees what to fix.
+                    name: doctor.map_or_else(|| id.to_string(), |d| d.name.clone()),
+                    phone: doctor.map(|d| d.phone.clone()).unwrap_or_default(),
+                    clinic_name: doctor.map(|d| d.clinic_name.clone()).unwrap_or_default(),
+                }
+            }
+            DutyParty::BackupHospital => OnDuty::BackupHospital {
+                contact: hospital.clone(),
+            },
+            DutyParty::Hole => OnDuty::Hole,
+            DutyParty::OutsideSchedule => OnDuty::OutsideSchedule,
+        }
+    }
+
+    pub fn name_of(doctors: &[PhysicianRow], id: Uuid) -> String {
+        doctors
+            .iter()
+            .find(|d| d.id == id)
+            .map_or_else(|| id.to_string(), |d| d.name.clone())
+    }
+
+    pub fn away_name(doctors: &[PhysicianRow], away: AwayDoctor) -> AwayName {
+        AwayName {
+            name: name_of(doctors, away.doctor),
+            reason: away.reason_text,
+        }
+    }
+
+    /// Whether this request is a browser posting a form without JavaScript
+    /// (it asks for HTML), which must get a redirect rather than JSON.
+    pub fn plain_form_post() -> bool {
+        use leptos::prelude::use_context;
+        use_context::<axum::http::request::Parts>()
+            .and_then(|p| p.headers.get(axum::http::header::ACCEPT).cloned())
+            .and_then(|v| v.to_str().ok().map(|v| v.contains("text/html")))
+            .unwrap_or(false)
+    }
+
+    /// The `team` of the page the form was posted from, to go back to it.
+    pub fn referer_team() -> Option<Uuid> {
+        use leptos::prelude::use_context;
+        let parts = use_context::<axum::http::request::Parts>()?;
+        let referer = parts
+            .headers
+            .get(axum::http::header::REFERER)?
+            .to_str()
+            .ok()?;
+        let (_, query) = referer.split_once('?')?;
+        query
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(k, _)| *k == "team")
+            .and_then(|(_, v)| Uuid::parse_str(v).ok())
+    }
+
+    /// `/absences?team=…&k=v…`, values percent-encoded.
+    pub fn absences_url(params: &[(&str, &str)]) -> String {
+        let mut url = String::from("/absences");
+        let mut separator = '?';
+        let team = referer_team().map(|t| t.to_string());
+        let team_param = team.as_deref().map(|t| ("team", t));
+        for (key, value) in team_param.into_iter().chain(params.iter().copied()) {
+            if value.is_empty() {
+                continue;
+            }
+            url.push(separator);
+            url.push_str(key);
+            url.push('=');
+            url.push_str(&encode_query(value));
+            separator = '&';
+        }
+        url
+    }
+}
+
+/// The teams, the viewer's own team, and every physician an absence may
+/// name (as absent doctor or as substitute).
+#[server(prefix = "/api", endpoint = "duty_teams")]
+pub async fn duty_teams() -> Result<DutyDirectory, AppError> {
+    use self::ssr::require_reader;
+    use crate::domain::access::{decide_staff_action, Action};
+    use crate::ssr::{auth, duty_db, request};
+
+    let pool = request::pool()?;
+    let user = auth::require_user(&pool).await?;
+    require_reader(&user.actor)?;
+    let teams = duty_db::teams(&pool)
+        .await
+        .map_err(request::internal("listing teams"))?;
+    let own = duty_db::team_of_staff(&pool, user.actor.staff_id)
+        .await
+        .map_err(request::internal("finding the viewer's team"))?;
+    let physicians = duty_db::physicians(&pool)
+        .await
+        .map_err(request::internal("listing physicians"))?;
+    let manages_roster = decide_staff_action(&user.actor, Action::ManageRoster).is_allowed();
+    Ok(DutyDirectory {
+        default_team: own.or_else(|| teams.first().map(|t| t.id)),
+        teams,
+        physicians: physicians.iter().map(|p| p.option()).collect(),
+        viewer: Viewer {
+            staff_id: user.actor.staff_id,
+            role: user.actor.role,
+            manages_roster,
+        },
+    })
+}
+
+/// The team's contact list in calling order, who is on duty now, and the
+/// backup hospital and secretariat.
+#[server(prefix = "/api", endpoint = "team_roster")]
+pub async fn team_roster(team_id: String) -> Result<Roster, AppError> {
+    use self::ssr::{away_name, name_of, on_duty, parse_team, require_reader};
+    use crate::domain::duty_calendar::calendar_rows;
+    use crate::domain::schedule::{absence_at, duty_timeline, on_duty_at, DutySchedule};
+    use crate::ssr::{auth, duty_db, request};
+    use chrono::Duration;
+
+    let pool = request::pool()?;
+    let user = auth::require_user(&pool).await?;
+    require_reader(&user.actor)?;
+    let team_id = parse_team(&team_id)?;
+    let team = duty_db::team(&pool, team_id)
+        .await
+        .map_err(request::internal("reading a team"))?
+        .ok_or_else(|| request::fail(AppError::NotFound))?;
+    let clinics = duty_db::team_clinics(&pool, team_id)
+        .await
+        .map_err(request::internal("reading the team's clinics"))?;
+    let physicians = duty_db::physicians(&pool)
+        .await
+        .map_err(request::internal("listing physicians"))?;
+    let (hospital, secretariat) = duty_db::network_contacts(&pool)
+        .await
+        .map_err(request::internal("reading network contacts"))?;
+    let schedule = duty_db::schedule(&pool, team_id)
+        .await
+        .map_err(request::internal("reading a duty schedule"))?;
+    let now = Utc::now();
+    // Long enough that a weekend-and-holiday stretch has its real end.
+    const LOOK_AHEAD_DAYS: u32 = 8;
+    let horizon = now + Duration::days(i64::from(LOOK_AHEAD_DAYS));
+    let absences = duty_db::absences_overlapping(&pool, now, horizon)
+        .await
+        .map_err(request::internal("reading absences"))?;
+
+    let has_schedule = schedule.is_some();
+    let schedule = schedule.unwrap_or_else(|| DutySchedule {
+        id: team_id,
+        name: String::new(),
+        rotations: Vec::new(),
+        rules: Vec::new(),
+        overrides: Vec::new(),
+        swaps: Vec::new(),
+    });
+    let answer = on_duty_at(&schedule, &absences, now);
+    // "Until" is when the party changes (not the calendar's midnight cut):
+    // when the nurse must look again. A stretch reaching the end of the
+    // window has no known end.
+    let until = duty_timeline(&schedule, &absences, now, LOOK_AHEAD_DAYS)
+        .first()
+        .map(|slot| slot.interval.end)
+        .filter(|end| *end < horizon);
+    let current = calendar_rows(&schedule, &absences, now, 1)
+        .into_iter()
+        .next();
+    let now_row = DutyNow {
+        on_duty: on_duty(answer.party, &physicians, &hospital),
+        until,
+        rule_label: current.as_ref().and_then(|r| r.rule_label.clone()),
+        away: current
+            .and_then(|r| r.away)
+            .map(|a| away_name(&physicians, a)),
+    };
+
+    let clinic_ids: Vec<Uuid> = clinics.iter().map(|(id, _)| *id).collect();
+    let calling_order = physicians
+        .iter()
+        .filter(|d| clinic_ids.contains(&d.clinic_id))
+        .zip(1u32..)
+        .map(|(d, order)| RosterDoctor {
+            id: d.id,
+            order,
+            name: d.name.clone(),
+            name_kana: d.name_kana.clone(),
+            phone: d.phone.clone(),
+            clinic_name: d.clinic_name.clone(),
+            away: absence_at(&absences, d.id, now).map(|a| AwayNote {
+                reason: a.reason_text.clone(),
+                until: a.interval.end,
+                substitute: a.substitute.map(|s| name_of(&physicians, s)),
+            }),
+        })
+        .collect();
+    Ok(Roster {
+        team,
+        has_schedule,
+        now: now_row,
+        calling_order,
+        clinics: clinics.into_iter().map(|(_, c)| c).collect(),
+        backup_hospital: hospital,
+        secretariat,
+    })
+}
+
+/// `days` days of duty (default 14, at most 31) from midnight of `from`
+/// (a Japan date `YYYY-MM-DD`, default today), with the holidays, the
+/// reasons and the holes.
+#[server(prefix = "/api", endpoint = "duty_calendar")]
+pub async fn duty_calendar(
+    team_id: String,
+    #[server(default)] from: String,
+    #[server(default)] days: u32,
+) -> Result<Calendar, AppError> {
+    use self::ssr::{away_name, on_duty, parse_team, require_reader};
+    use crate::domain::duty_calendar::{calendar_days, calendar_rows, tokyo_midnight};
+    use crate::domain::schedule::coverage_holes;
+    use crate::domain::time::tokyo_date;
+    use crate::ssr::{auth, duty_db, request};
+    use chrono::Duration;
+
+    let pool = request::pool()?;
+    let user = auth::require_user(&pool).await?;
+    require_reader(&user.actor)?;
+    let team_id = parse_team(&team_id)?;
+    let days = match days {
+        0 => DEFAULT_CALENDAR_DAYS,
+        1..=MAX_CALENDAR_DAYS => days,
+        _ => return Err(request::fail(AppError::Invalid("days".into()))),
+    };
+    let first_day = match from.trim() {
+        "" => tokyo_date(Utc::now()),
+        date => NaiveDate::parse_from_str(date, "%Y-%m-%d")
+            .map_err(|_| request::fail(AppError::Invalid("from".into())))?,
+    };
+    let start = tokyo_midnight(first_day);
+    let end = start + Duration::days(i64::from(days));
+
+    let team = duty_db::team(&pool, team_id)
+        .await
+        .map_err(request::internal("reading a team"))?
+        .ok_or_else(|| request::fail(AppError::NotFound))?;
+    let schedule = duty_db::schedule(&pool, team_id)
+        .await
+        .map_err(request::internal("reading a duty schedule"))?;
+    let physicians = duty_db::physicians(&pool)
+        .await
+        .map_err(request::internal("listing physicians"))?;
+    let (hospital, _) = duty_db::network_contacts(&pool)
+        .await
+        .map_err(request::internal("reading network contacts"))?;
+    let absences = duty_db::absences_overlapping(&pool, start, end)
+        .await
+        .map_err(request::internal("reading absences"))?;
+
+    let (entries, holes) = match &schedule {
+        Some(schedule) => (
+            calendar_rows(schedule, &absences, start, days)
+                .into_iter()
+                .map(|row| CalendarEntry {
+                    date: row.date,
+                    start: row.interval.start,
+                    end: row.interval.end,
+                    on_duty: on_duty(row.party, &physicians, &hospital),
+                    rule_label: row.rule_label,
+                    away: row.away.map(|a| away_name(&physicians, a)),
+                })
+                .collect(),
+            coverage_holes(schedule, &absences, start, days),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    Ok(Calendar {
+        team,
+        has_schedule: schedule.is_some(),
+        from: start,
+        days: calendar_days(first_day, days),
+        entries,
+        holes,
+    })
+}
+
+/// Absences not yet over of the team's doctors (of every doctor when
+/// `team_id` is empty), soonest first.
+#[server(prefix = "/api", endpoint = "list_absences")]
+pub async fn list_absences(
+    #[server(default)] team_id: String,
+) -> Result<Vec<AbsenceRow>, AppError> {
+    use self::ssr::{parse_team, require_reader};
+    use crate::domain::absence::may_manage_absence;
+    use crate::ssr::{auth, duty_db, request};
+
+    let pool = request::pool()?;
+    let user = auth::require_user(&pool).await?;
+    require_reader(&user.actor)?;
+    let team = match team_id.trim() {
+        "" => None,
+        id => Some(parse_team(id)?),
+    };
+    let now = Utc::now();
+    let rows = duty_db::current_absences(&pool, team, now)
+        .await
+        .map_err(request::internal("listing absences"))?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AbsenceRow {
+            may_cancel: may_manage_absence(&user.actor, r.staff_id).is_allowed(),
+            in_progress: r.starts_at <= now,
+            id: r.id,
+            doctor_id: r.staff_id,
+            doctor_name: r.doctor_name,
+            clinic_name: r.clinic_name,
+            starts_at: r.starts_at,
+            ends_at: r.ends_at,
+            reason: r.reason,
+            substitute_name: r.substitute_name,
+            registered_by: r.created_by_name,
+        })
+        .collect())
+}
+
+/// Registers a planned absence of `staff_id` (empty: the signed-in
+/// physician) from `starts_at` to `ends_at` (Japan time, as a
+/// `datetime-local` field sends it), optionally naming a substitute.
+///
+/// If the absence would leave a stretch with nobody on duty in any team's
+/// schedule, nothing is saved and the holes come back as a warning, unless
+/// `confirm_hole` says the doctor has seen them.
+#[server(prefix = "/api", endpoint = "register_absence")]
+pub async fn register_absence(
+    #[server(default)] staff_id: String,
+    starts_at: String,
+    ends_at: String,
+    reason: String,
+    #[server(default)] substitute_id: String,
+    #[server(default)] confirm_hole: bool,
+) -> Result<AbsenceOutcome, AppError> {
+    use self::ssr::{absences_url, plain_form_post};
+    use crate::domain::absence::{
+        may_manage_absence, new_holes, AbsenceForm, AbsenceInput, AbsenceProblem,
+    };
+    use crate::domain::schedule::PlannedAbsence;
+    use crate::domain::time::format_tokyo_minute;
+    use crate::ssr::{audit, auth, duty_db, request};
+
+    let draft = [
+        ("staff_id", staff_id.as_str()),
+        ("starts_at", starts_at.as_str()),
+        ("ends_at", ends_at.as_str()),
+        ("reason", reason.as_str()),
+        ("substitute_id", substitute_id.as_str()),
+    ];
+    // A plain form post goes back to the form with what was typed.
+    let reject = |error: AppError| request::fail_form(error, &absences_url(&draft));
+    let invalid = |problem: AbsenceProblem| reject(AppError::Invalid(problem.code().to_owned()));
+
+    let pool = request::pool()?;
+    let user = auth::require_user(&pool).await.map_err(reject)?;
+    let now = Utc::now();
+    let input = AbsenceInput::parse(
+        &AbsenceForm {
+            staff_id: &staff_id,
+            starts_at: &starts_at,
+            ends_at: &ends_at,
+            reason: &reason,
+            substitute_id: &substitute_id,
+        },
+        now,
+    )
+    .map_err(invalid)?;
+    let doctor = input.doctor.unwrap_or(user.actor.staff_id);
+    if !may_manage_absence(&user.actor, doctor).is_allowed() {
+        audit::record(
+            &pool,
+            &user,
+            None,
+            "register_absence",
+            "denied",
+            &format!("for {doctor}"),
+        )
+        .await
+        .map_err(reject)?;
+        return Err(reject(AppError::Forbidden));
+    }
+
+    let failed = |context: &'static str| move |e| reject(request::internal(context)(e));
+    let mut tx = pool.begin().await.map_err(failed("begin"))?;
+    duty_db::lock_absences(&mut tx)
+        .await
+        .map_err(failed("locking absences"))?;
+    if !duty_db::is_active_physician(&mut *tx, doctor)
+        .await
+        .map_err(failed("checking the absent doctor"))?
+    {
+        return Err(invalid(AbsenceProblem::NotAPhysician));
+    }
+    if let Some(substitute) = input.substitute {
+        if substitute == doctor {
+            return Err(invalid(AbsenceProblem::SubstituteIsTheAbsentDoctor));
+        }
+        if !duty_db::is_active_physician(&mut *tx, substitute)
+            .await
+            .map_err(failed("checking the substitute"))?
+        {
+            return Err(invalid(AbsenceProblem::SubstituteNotAPhysician));
+        }
+    }
+
+    let teams = duty_db::all_schedules(&mut *tx)
+        .await
+        .map_err(failed("reading duty schedules"))?;
+    let existing =
+        duty_db::absences_overlapping(&mut *tx, input.interval.start, input.interval.end)
+            .await
+            .map_err(failed("reading absences"))?;
+    let candidate = PlannedAbsence {
+        id: Uuid::new_v4(),
+        doctor,
+        interval: input.interval,
+        reason_text: input.reason,
+        substitute: input.substitute,
+    };
+    let schedules: Vec<_> = teams.iter().map(|(_, s)| s.clone()).collect();
+    let holes: Vec<HoleWarning> = new_holes(&schedules, &existing, &candidate)
+        .into_iter()
+        .map(|hole| HoleWarning {
+            team_name: teams
+                .get(hole.schedule)
+                .map(|(team, _)| team.name.clone())
+                .unwrap_or_default(),
+            start: hole.interval.start,
+            end: hole.interval.end,
+        })
+        .collect();
+
+    if !holes.is_empty() && !confirm_hole {
+        // Nothing was written; ending the transaction frees the lock.
+        tx.rollback().await.map_err(failed("rollback"))?;
+        let total = holes.len();
+        let listed: Vec<HoleWarning> = holes.into_iter().take(MAX_LISTED_HOLES).collect();
+        if plain_form_post() {
+            let json = serde_json::to_string(&listed).unwrap_or_default();
+            let total = total.to_string();
+            let mut params = draft.to_vec();
+            params.push(("holes", &json));
+            params.push(("holes_total", &total));
+            leptos_axum::redirect(&absences_url(&params));
+        }
+        return Ok(AbsenceOutcome::HolesWarning {
+            holes: listed,
+            total,
+        });
+    }
+
+    duty_db::insert_absence(&mut *tx, &candidate, user.actor.staff_id)
+        .await
+        .map_err(failed("saving an absence"))?;
+    let detail = format!(
+        "absence {} of {doctor}: {} – {}, substitute {}, holes accepted {}",
+        candidate.id,
+        format_tokyo_minute(candidate.interval.start),
+        format_tokyo_minute(candidate.interval.end),
+        candidate
+            .substitute
+            .map_or_else(|| "none".to_owned(), |s| s.to_string()),
+        holes.len(),
+    );
+    audit::record(&mut *tx, &user, None, "register_absence", "done", &detail)
+        .await
+        .map_err(reject)?;
+    tx.commit().await.map_err(failed("commit"))?;
+    if plain_form_post() {
+        leptos_axum::redirect(&absences_url(&[("saved", "1")]));
+    }
+    Ok(AbsenceOutcome::Saved {
+        id: candidate.id,
+        holes_accepted: holes.len(),
+    })
+}
+
+/// Cancels a planned absence (the doctor's own, or anyone's for the
+/// coordinator). Cancelling never opens a hole, so it needs no check.
+#[server(prefix = "/api", endpoint = "cancel_absence")]
+pub async fn cancel_absence(id: String) -> Result<(), AppError> {
+    use self::ssr::{absences_url, plain_form_post};
+    use crate::domain::absence::{may_manage_absence, AbsenceProblem};
+    use crate::ssr::{audit, auth, duty_db, request};
+
+    let reject = |error: AppError| request::fail_form(error, &absences_url(&[]));
+    let pool = request::pool()?;
+    let user = auth::require_user(&pool).await.map_err(reject)?;
+    let id = Uuid::parse_str(id.trim()).map_err(|_| {
+        reject(AppError::Invalid(
+            AbsenceProblem::Malformed.code().to_owned(),
+        ))
+    })?;
+    let failed = |context: &'static str| move |e| reject(request::internal(context)(e));
+    let mut tx = pool.begin().await.map_err(failed("begin"))?;
+    duty_db::lock_absences(&mut tx)
+        .await
+        .map_err(failed("locking absences"))?;
+    let Some(doctor) = duty_db::live_absence_owner(&mut *tx, id)
+        .await
+        .map_err(failed("reading an absence"))?
+    else {
+        return Err(reject(AppError::NotFound));
+    };
+    if !may_manage_absence(&user.actor, doctor).is_allowed() {
+        tx.rollback().await.map_err(failed("rollback"))?;
+        audit::record(
+            &pool,
+            &user,
+            None,
+            "cancel_absence",
+            "denied",
+            &format!("absence {id} of {doctor}"),
+        )
+        .await
+        .map_err(reject)?;
+        return Err(reject(AppError::Forbidden));
+    }
+    duty_db::cancel_absence(&mut *tx, id, Utc::now())
+        .await
+        .map_err(failed("cancelling an absence"))?;
+    audit::record(
+        &mut *tx,
+        &user,
+        None,
+        "cancel_absence",
+        "done",
+        &format!("absence {id} of {doctor}"),
+    )
+    .await
+    .map_err(reject)?;
+    tx.commit().await.map_err(failed("commit"))?;
+    if plain_form_post() {
+        leptos_axum::redirect(&absences_url(&[("cancelled", "1")]));
+    }
+    Ok(())
+}

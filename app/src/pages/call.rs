@@ -1,0 +1,535 @@
+//! Night-call screens: `/patients/:id/calls/new` (the nurse opens a call),
+//! `/calls/:id` (everyone on the call: who to call now, the log, the doctor's
+//! answer and ETA — live), and `/handoffs` (the attending's morning list).
+//! Every control is a plain form, so it works before hydration.
+
+use crate::api::calls::{
+    escalation_now, get_call, my_handoffs, AcknowledgeHandoff, CallView, CloseCall, OpenCall,
+    RecordAttempt,
+};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::form_error::FormError;
+use crate::domain::escalation::{CalleeRole, Reason as PathReason, ResolvedStep};
+use crate::domain::incident::{CallState, Reason};
+use crate::domain::night_card::tel_href;
+use crate::domain::time::format_tokyo_minute;
+use crate::i18n::{use_i18n, I18n, Key, Lang};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+fn reason_key(r: Reason) -> Key {
+    match r {
+        Reason::Fever => Key::ReasonFever,
+        Reason::Pain => Key::ReasonPain,
+        Reason::Breathing => Key::ReasonBreathing,
+        Reason::Fall => Key::ReasonFall,
+        Reason::Device => Key::ReasonDevice,
+        Reason::Death => Key::ReasonDeath,
+        Reason::Other => Key::ReasonOther,
+    }
+}
+
+fn state_key(s: CallState) -> Key {
+    match s {
+        CallState::Calling => Key::StateCalling,
+        CallState::Exhausted => Key::StateExhausted,
+        CallState::Accepted => Key::StateAccepted,
+        CallState::Advised => Key::StateAdvised,
+        CallState::Arrived => Key::StateArrived,
+        CallState::Closed => Key::StateClosed,
+    }
+}
+
+fn role_label(i18n: I18n, role: &CalleeRole) -> String {
+    match role {
+        CalleeRole::Attending => i18n.t(Key::RoleAttending).to_owned(),
+        CalleeRole::Secondary => i18n.t(Key::RoleSecondary).to_owned(),
+        CalleeRole::Substitute { .. } => i18n.t(Key::RoleSubstitute).to_owned(),
+        CalleeRole::DutyDoctor => i18n.t(Key::RoleDuty).to_owned(),
+        CalleeRole::TeamDoctor { distance_m } => match distance_m {
+            Some(m) => format!(
+                "{} {:.1} km",
+                i18n.t(Key::RoleTeamDoctor),
+                f64::from(*m) / 1000.0
+            ),
+            None => i18n.t(Key::RoleTeamDoctor).to_owned(),
+        },
+        CalleeRole::NurseStationManager => i18n.t(Key::RoleStationManager).to_owned(),
+        CalleeRole::BackupHospital => i18n.t(Key::RoleBackupHospital).to_owned(),
+        CalleeRole::DischargingHospital => i18n.t(Key::RoleDischargingHospital).to_owned(),
+    }
+}
+
+/// Why the path looks as it does, in words ("主治医は学会のため不在 → 当番医").
+pub fn describe_reason(lang: Lang, reason: &PathReason) -> Option<String> {
+    let ja = lang == Lang::Ja;
+    let absent = |who_ja: &str, who_en: &str, text: &str, until: &chrono::DateTime<chrono::Utc>| {
+        if ja {
+            format!(
+                "{who_ja}は{text}のため不在({}まで)",
+                format_tokyo_minute(*until)
+            )
+        } else {
+            format!(
+                "{who_en} away: {text} (until {})",
+                format_tokyo_minute(*until)
+            )
+        }
+    };
+    Some(match reason {
+        PathReason::AttendingAbsent {
+            reason_text, until, ..
+        } => absent("主治医", "Attending", reason_text, until),
+        PathReason::SecondaryAbsent {
+            reason_text, until, ..
+        } => absent("副主治医", "Secondary", reason_text, until),
+        PathReason::TeamDoctorAbsent {
+            reason_text, until, ..
+        } => absent("チームの医師", "A team doctor", reason_text, until),
+        PathReason::SubstituteAbsent {
+            reason_text, until, ..
+        } => absent("代理医", "The substitute", reason_text, until),
+        PathReason::NoAttendingRecorded => (if ja {
+            "主治医が未登録"
+        } else {
+            "No attending physician on file"
+        })
+        .to_owned(),
+        PathReason::NoSecondaryRecorded => (if ja {
+            "副主治医なし"
+        } else {
+            "No secondary physician"
+        })
+        .to_owned(),
+        PathReason::OnDutyPerSchedule { .. } => (if ja {
+            "当番表による"
+        } else {
+            "On duty per the rota"
+        })
+        .to_owned(),
+        PathReason::DutyCoveredByBackupHospital { .. } => (if ja {
+            "この時間帯は後方支援病院が担当"
+        } else {
+            "The backup hospital covers this time"
+        })
+        .to_owned(),
+        PathReason::NobodyOnDuty { .. } => (if ja {
+            "当番医が不在(空白時間)"
+        } else {
+            "Nobody on duty (coverage hole)"
+        })
+        .to_owned(),
+        PathReason::DutyOutsideSchedule => (if ja {
+            "当番表の対象外の時間帯"
+        } else {
+            "Outside the duty rota's hours"
+        })
+        .to_owned(),
+        PathReason::FellThroughToBackupHospital => (if ja {
+            "連絡できる医師がいないため後方支援病院へ"
+        } else {
+            "No doctor left: backup hospital"
+        })
+        .to_owned(),
+        PathReason::PatientLocationUnknown => (if ja {
+            "住所の位置が不明のためチーム順"
+        } else {
+            "Home location unknown: team order"
+        })
+        .to_owned(),
+        _ => return None,
+    })
+}
+
+/// The resolved path: who, in what capacity, how long to wait, and why.
+#[component]
+pub fn PathList(path: Vec<ResolvedStep>, current: Option<usize>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ol class="path">
+            {path
+                .into_iter()
+                .enumerate()
+                .map(|(i, step)| {
+                    let reasons: Vec<String> = step
+                        .reasons
+                        .iter()
+                        .filter_map(|r| describe_reason(i18n.lang, r))
+                        .collect();
+                    let class = match current {
+                        Some(c) if c == i => "step current",
+                        Some(c) if i < c => "step done",
+                        _ => "step",
+                    };
+                    view! {
+                        <li class=class data-testid="path-step">
+                            <div class="who">
+                                <span class="role">{role_label(i18n, &step.callee.role)}</span>
+                                <span class="person">{step.callee.name.clone()}</span>
+                                {(!reasons.is_empty()).then(|| view! {
+                                    <span class="why">{reasons.join(" / ")}</span>
+                                })}
+                            </div>
+                            <a class="call" href=tel_href(&step.callee.phone)>{i18n.t(Key::Call)}</a>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+}
+
+#[component]
+pub fn NewCallPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let open = ServerAction::<OpenCall>::new();
+    view! {
+        <Title text=i18n.t(Key::CallNewTitle) />
+        <h1 class="page-title">{i18n.t(Key::CallNewTitle)}</h1>
+        <aside class="emergency" role="note">
+            <strong>{i18n.t(Key::CallEmergencyTitle)}</strong>
+            <p>{i18n.t(Key::CallEmergencyBody)}</p>
+            <a class="button danger" href="tel:119">{i18n.t(Key::Call119)}</a>
+        </aside>
+        <ActionForm action=open attr:class="stack call-form">
+            <input type="hidden" name="patient_id" value=id />
+            <fieldset class="reasons">
+                <legend>{i18n.t(Key::CallReason)}</legend>
+                {Reason::ALL
+                    .into_iter()
+                    .map(|r| view! {
+                        <label class="choice">
+                            <input type="radio" name="reason" value=r.as_str() required
+                                checked=r == Reason::Fever />
+                            <span>{i18n.t(reason_key(r))}</span>
+                        </label>
+                    })
+                    .collect_view()}
+            </fieldset>
+            <fieldset class="vitals">
+                <legend>{i18n.t(Key::Vitals)}</legend>
+                <label><span>{i18n.t(Key::Temperature)}</span>
+                    <input type="text" name="temperature" inputmode="decimal" maxlength="5" /></label>
+                <label><span>{i18n.t(Key::Pulse)}</span>
+                    <input type="text" name="pulse" inputmode="numeric" maxlength="3" /></label>
+                <label><span>{i18n.t(Key::Systolic)}</span>
+                    <input type="text" name="systolic" inputmode="numeric" maxlength="3" /></label>
+                <label><span>{i18n.t(Key::Diastolic)}</span>
+                    <input type="text" name="diastolic" inputmode="numeric" maxlength="3" /></label>
+                <label><span>{i18n.t(Key::Spo2)}</span>
+                    <input type="text" name="spo2" inputmode="numeric" maxlength="3" /></label>
+                <label><span>{i18n.t(Key::RespiratoryRate)}</span>
+                    <input type="text" name="respiratory_rate" inputmode="numeric" maxlength="2" /></label>
+            </fieldset>
+            <label><span>{i18n.t(Key::CallNote)}</span>
+                <textarea name="note" rows="3" maxlength="2000"></textarea></label>
+            <FormError action=open />
+            <button type="submit" class="button primary">{i18n.t(Key::CallOpen)}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn CallPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    // Bumped by the live event stream; the call is fetched again.
+    let (changes, set_changes) = signal(0u32);
+    let (live, set_live) = signal(false);
+    let attempt = ServerAction::<RecordAttempt>::new();
+    let close = ServerAction::<CloseCall>::new();
+    let call = Resource::new(
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                changes.get(),
+                attempt.version().get(),
+                close.version().get(),
+            )
+        },
+        |(id, ..)| get_call(id),
+    );
+    #[cfg(feature = "hydrate")]
+    live_updates(
+        params.read_untracked().get("id").unwrap_or_default(),
+        set_changes,
+        set_live,
+    );
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (set_changes, set_live);
+    view! {
+        <Title text=i18n.t(Key::CallTitle) />
+        <p class="live" data-testid="live" data-live=move || live.get().to_string()>
+            {move || if live.get() { i18n.t(Key::Live) } else { "" }}
+        </p>
+        <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match call.await {
+                    Ok(view) => view! { <CallScreen call=view attempt close /> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Opens the event stream and bumps `changes` on every change and on every
+/// (re)connection; EventSource reconnects by itself after sleep or a drop.
+#[cfg(feature = "hydrate")]
+fn live_updates(id: String, set_changes: WriteSignal<u32>, set_live: WriteSignal<bool>) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let Ok(source) = web_sys::EventSource::new(&format!("/events/calls/{id}")) else {
+        return;
+    };
+    let bump = move |_: web_sys::Event| set_changes.update(|n| *n += 1);
+    let on_change = Closure::<dyn FnMut(web_sys::Event)>::new(bump);
+    let on_hello = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+        set_live.set(true);
+        bump(e);
+    });
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| set_live.set(false));
+    let _ = source.add_event_listener_with_callback("changed", on_change.as_ref().unchecked_ref());
+    let _ = source.add_event_listener_with_callback("hello", on_hello.as_ref().unchecked_ref());
+    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_change.forget();
+    on_hello.forget();
+    on_error.forget();
+    on_cleanup(move || source.close());
+}
+
+#[component]
+fn CallScreen(
+    call: CallView,
+    attempt: ServerAction<RecordAttempt>,
+    close: ServerAction<CloseCall>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = call.state;
+    let current = call.path.get(call.current_step).cloned();
+    let step = call.current_step.to_string();
+    let open = matches!(state, CallState::Calling | CallState::Exhausted);
+    let reason = Reason::parse(&call.reason)
+        .map(reason_key)
+        .unwrap_or(Key::ReasonOther);
+    let vitals = call.vitals;
+    let vitals_line = [
+        vitals.temperature_c.map(|t| format!("{t:.1}℃")),
+        vitals.pulse_bpm.map(|p| format!("P {p}")),
+        vitals
+            .systolic_mmhg
+            .zip(vitals.diastolic_mmhg)
+            .map(|(s, d)| format!("BP {s}/{d}")),
+        vitals.spo2_percent.map(|o| format!("SpO2 {o}%")),
+        vitals.respiratory_rate.map(|r| format!("RR {r}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join("  ");
+    view! {
+        <header class="identity">
+            <p class="kana">{call.patient_kana.clone()}</p>
+            <h1 class="name" data-testid="patient-name">{call.patient_name.clone()}</h1>
+            <p class="facts">
+                <span class="age">{call.age}{i18n.t(Key::AgeSuffix)}</span>
+                <span>{i18n.t(reason)}</span>
+                <span>{format_tokyo_minute(call.opened_at)}</span>
+            </p>
+        </header>
+        <section class=format!("block call-state state-{}", state.as_str()) data-testid="call-state"
+            data-state=state.as_str()>
+            <h2>{i18n.t(state_key(state))}</h2>
+            {call.accepted_by.clone().map(|doctor| view! {
+                <p class="accepted" data-testid="accepted">
+                    {doctor}" · "{i18n.t(Key::Eta)}": "
+                    <strong data-testid="eta">{call.eta_minutes.unwrap_or(0)}{i18n.t(Key::Minutes)}</strong>
+                </p>
+            })}
+            {(!vitals_line.is_empty()).then(|| view! { <p class="vitals-line">{vitals_line.clone()}</p> })}
+            {(!call.note.is_empty()).then(|| view! { <p class="note">{call.note.clone()}</p> })}
+            <p class="nurse">
+                {i18n.t(Key::NurseNumber)}": "{call.opened_by.clone()}" "
+                <a class="call" href=tel_href(&call.nurse_phone)>{i18n.t(Key::Call)}</a>
+            </p>
+            {call.route_url.clone().map(|href| view! {
+                <a class="button primary route" href=href target="_blank" rel="noopener noreferrer">
+                    {i18n.t(Key::RouteToHouse)}
+                </a>
+            })}
+        </section>
+
+        {(state == CallState::Calling).then(|| current.clone()).flatten().map(|step_now| view! {
+            <section class="block call-now" data-testid="call-now">
+                <h2>{i18n.t(Key::CallNow)}</h2>
+                <p class="role">{role_label(i18n, &step_now.callee.role)}</p>
+                <p class="person" data-testid="current-callee">{step_now.callee.name.clone()}</p>
+                <a class="button call big" href=tel_href(&step_now.callee.phone)>
+                    {i18n.t(Key::Call)}" "{step_now.callee.phone.clone()}
+                </a>
+                {call.step_deadline.map(|d| view! {
+                    <p class="deadline">{i18n.t(Key::NextStepAt)}": "{format_tokyo_minute(d)}</p>
+                })}
+            </section>
+        })}
+
+        {open.then(|| {
+            let step = step.clone();
+            let step_b = step.clone();
+            let accept_label = if call.viewer_is_callee { Key::Accept } else { Key::AcceptedWithEta };
+            view! {
+                <section class="block actions">
+                    <ActionForm action=attempt attr:class="stack">
+                        <input type="hidden" name="call_id" value=call.id.to_string() />
+                        <input type="hidden" name="step" value=step.clone() />
+                        <input type="hidden" name="outcome" value="accepted" />
+                        <input type="hidden" name="note" value="" />
+                        <label><span>{i18n.t(Key::EtaMinutes)}</span>
+                            <input type="number" name="eta_minutes" min="0" max="600" inputmode="numeric" required />
+                        </label>
+                        <button type="submit" class="button primary" data-testid="accept">
+                            {i18n.t(accept_label)}
+                        </button>
+                    </ActionForm>
+                    <div class="row">
+                        {[("no_answer", Key::NoAnswer), ("declined", Key::Declined), ("advised", Key::Advised)]
+                            .into_iter()
+                            .filter(|(o, _)| state == CallState::Calling || *o == "advised")
+                            .map(|(outcome, key)| {
+                                let step = step_b.clone();
+                                view! {
+                                <ActionForm action=attempt attr:class="inline">
+                                    <input type="hidden" name="call_id" value=call.id.to_string() />
+                                    <input type="hidden" name="step" value=step />
+                                    <input type="hidden" name="outcome" value=outcome />
+                                    <input type="hidden" name="eta_minutes" value="" />
+                                    <input type="hidden" name="note" value="" />
+                                    <button type="submit" class="button" data-testid=format!("outcome-{outcome}")>
+                                        {i18n.t(key)}
+                                    </button>
+                                </ActionForm>
+                            }})
+                            .collect_view()}
+                    </div>
+                    <FormError action=attempt />
+                </section>
+            }
+        })}
+
+        {(state == CallState::Accepted).then(|| view! {
+            <section class="block actions">
+                <ActionForm action=attempt>
+                    <input type="hidden" name="call_id" value=call.id.to_string() />
+                    <input type="hidden" name="step" value=step.clone() />
+                    <input type="hidden" name="outcome" value="arrived" />
+                    <input type="hidden" name="eta_minutes" value="" />
+                    <input type="hidden" name="note" value="" />
+                    <button type="submit" class="button primary" data-testid="arrived">{i18n.t(Key::Arrived)}</button>
+                </ActionForm>
+            </section>
+        })}
+
+        {(call.viewer_may_close && state != CallState::Closed).then(|| view! {
+            <section class="block close">
+                <h2>{i18n.t(Key::CloseTitle)}</h2>
+                <ActionForm action=close attr:class="stack">
+                    <input type="hidden" name="call_id" value=call.id.to_string() />
+                    <label><span>{i18n.t(Key::CallReason)}</span>
+                        <select name="outcome" data-testid="close-outcome">
+                            <option value="managed_at_home">{i18n.t(Key::OutcomeManagedAtHome)}</option>
+                            <option value="admitted">{i18n.t(Key::OutcomeAdmitted)}</option>
+                            <option value="transported">{i18n.t(Key::OutcomeTransported)}</option>
+                            <option value="death_confirmed">{i18n.t(Key::OutcomeDeathConfirmed)}</option>
+                        </select>
+                    </label>
+                    <label><span>{i18n.t(Key::DiedAt)}</span>
+                        <input type="text" name="died_at" inputmode="numeric" maxlength="5" placeholder="02:35" /></label>
+                    <label><span>{i18n.t(Key::AdmittedTo)}</span>
+                        <input type="text" name="admitted_to" maxlength="200" /></label>
+                    <label><span>{i18n.t(Key::Summary)}</span>
+                        <textarea name="summary" rows="4" required maxlength="4000"></textarea></label>
+                    <FormError action=close />
+                    <button type="submit" class="button primary" data-testid="close-call">{i18n.t(Key::CloseCall)}</button>
+                </ActionForm>
+            </section>
+        })}
+
+        <section class="block">
+            <h2>{i18n.t(Key::Path)}</h2>
+            <PathList path=call.path.clone() current=open.then_some(call.current_step) />
+        </section>
+        <section class="block">
+            <h2>{i18n.t(Key::Attempts)}</h2>
+            <ul class="attempts" data-testid="attempts">
+                {call.attempts.iter().map(|a| view! {
+                    <li>
+                        {format_tokyo_minute(a.at)}" "{a.callee_name.clone()}" — "{a.outcome.clone()}
+                        {a.eta_minutes.map(|m| format!(" ({m}{})", i18n.t(Key::Minutes)))}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+pub fn HandoffsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let ack = ServerAction::<AcknowledgeHandoff>::new();
+    let list = Resource::new(move || ack.version().get(), |_| my_handoffs());
+    view! {
+        <Title text=i18n.t(Key::HandoffsTitle) />
+        <h1 class="page-title">{i18n.t(Key::HandoffsTitle)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(items) if items.is_empty() => {
+                        view! { <p>{i18n.t(Key::HandoffsEmpty)}</p> }.into_any()
+                    }
+                    Ok(items) => view! {
+                        <ul class="notices">
+                            {items.into_iter().map(|h| view! {
+                                <li class="notice" data-testid="handoff">
+                                    <strong>{h.patient_name}</strong>" · "{format_tokyo_minute(h.created_at)}
+                                    " · "{h.written_by}" · "{h.outcome}
+                                    <p class="reason">{h.summary}</p>
+                                    <a href=format!("/calls/{}", h.call_id)>{i18n.t(Key::CallTitle)}</a>
+                                    <ActionForm action=ack attr:class="inline">
+                                        <input type="hidden" name="handoff_id" value=h.id.to_string() />
+                                        <button type="submit" class="button">{i18n.t(Key::Acknowledge)}</button>
+                                    </ActionForm>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// On the night card: who to call now (the resolved path, with why), and
+/// the button that starts a call.
+#[component]
+pub fn CardCallSection(patient_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = patient_id.clone();
+    let path = Resource::new(move || id.clone(), escalation_now);
+    view! {
+        <section class="block calls-now" aria-labelledby="h-path-now">
+            <h2 id="h-path-now">{i18n.t(Key::Path)}</h2>
+            <a class="button primary" data-testid="start-call"
+                href=format!("/patients/{patient_id}/calls/new")>{i18n.t(Key::CallStart)}</a>
+            <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    path.await.ok().map(|steps| view! { <PathList path=steps current=None /> })
+                })}
+            </Suspense>
+        </section>
+    }
+}

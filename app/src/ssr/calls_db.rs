@@ -1,0 +1,241 @@
+//! Queries behind the call screens.
+
+use crate::api::calls::{AttemptView, CallView, HandoffView};
+use crate::domain::escalation::ResolvedStep;
+use crate::domain::incident::{CallState, Vitals};
+use crate::domain::night_card::{Address, Coordinates};
+use crate::domain::patient::age_on;
+use crate::domain::time::tokyo_date;
+use chrono::{DateTime, Utc};
+use sqlx::types::Json;
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+pub async fn patient_of(db: impl PgExecutor<'_>, call: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!("select patient_id from incidents where id = $1", call)
+        .fetch_optional(db)
+        .await
+}
+
+/// The whole call screen in one round trip.
+pub async fn view(
+    db: impl PgExecutor<'_>,
+    call: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<CallView>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"
+        select i.id, i.patient_id, i.reason, i.note, i.opened_at, i.state, i.current_step,
+               i.step_deadline, i.eta_minutes, i.accepted_at, i.arrived_at, i.outcome, i.version,
+               i.vitals as "vitals!: Json<Vitals>",
+               i.path as "path!: Json<Vec<ResolvedStep>>",
+               p.family_name || ' ' || p.given_name as "patient_name!",
+               p.family_name_kana || ' ' || p.given_name_kana as "patient_kana!",
+               p.birth_date, p.postal_code, p.prefecture, p.city, p.street, p.building, p.room,
+               p.latitude, p.longitude,
+               nurse.family_name || ' ' || nurse.given_name as "opened_by!",
+               nurse.phone as nurse_phone,
+               doc.family_name || ' ' || doc.given_name as "accepted_by?",
+               (select h.acknowledged_at is not null from handoffs h where h.incident_id = i.id)
+                 as "handoff_acknowledged?",
+               coalesce((select json_agg(json_build_object(
+                          'at', a.at, 'step_index', a.step_index, 'callee_name', a.callee_name,
+                          'outcome', a.outcome, 'eta_minutes', a.eta_minutes, 'note', a.note)
+                          order by a.at, a.id)
+                           from incident_attempts a where a.incident_id = i.id),
+                        '[]'::json) as "attempts!: Json<Vec<AttemptView>>"
+          from incidents i
+          join patients p on p.id = i.patient_id
+          join staff nurse on nurse.id = i.opened_by
+          left join staff doc on doc.id = i.accepted_by
+         where i.id = $1
+        "#,
+        call
+    )
+    .fetch_optional(db)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let address = Address {
+        postal_code: r.postal_code,
+        prefecture: r.prefecture,
+        city: r.city,
+        street: r.street,
+        building: r.building,
+        room: r.room,
+        landmark: String::new(),
+        coordinates: r
+            .latitude
+            .zip(r.longitude)
+            .map(|(latitude, longitude)| Coordinates {
+                latitude,
+                longitude,
+            }),
+    };
+    Ok(Some(CallView {
+        id: r.id,
+        patient_id: r.patient_id,
+        patient_name: r.patient_name,
+        patient_kana: r.patient_kana,
+        age: age_on(r.birth_date, tokyo_date(now)),
+        route_url: address.coordinates.map(|_| address.route_url()),
+        address: address.one_line(),
+        dnar: None,
+        reason: r.reason,
+        vitals: r.vitals.0,
+        note: r.note,
+        opened_at: r.opened_at,
+        opened_by: r.opened_by,
+        nurse_phone: r.nurse_phone,
+        state: CallState::parse(&r.state).unwrap_or(CallState::Closed),
+        path: r.path.0,
+        current_step: usize::try_from(r.current_step).unwrap_or(0),
+        step_deadline: r.step_deadline,
+        accepted_by: r.accepted_by,
+        eta_minutes: r.eta_minutes,
+        accepted_at: r.accepted_at,
+        arrived_at: r.arrived_at,
+        outcome: r.outcome,
+        attempts: r.attempts.0,
+        version: r.version,
+        viewer_is_callee: false,
+        viewer_may_close: false,
+        handoff_acknowledged: r.handoff_acknowledged,
+    }))
+}
+
+/// The call is answered (accepted, advised) or the doctor arrived.
+pub async fn settle(
+    conn: &mut PgConnection,
+    call: Uuid,
+    state: CallState,
+    callee: Option<Uuid>,
+    eta_minutes: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    match state {
+        CallState::Arrived => {
+            sqlx::query!(
+                "update incidents set state = 'arrived', arrived_at = $2, version = version + 1
+                  where id = $1",
+                call,
+                now
+            )
+            .execute(&mut *conn)
+            .await?;
+        }
+        other => {
+            // A hospital or a nurse-station manager is not a staff member:
+            // only doctors go into `accepted_by`.
+            sqlx::query!(
+                "update incidents
+                    set state = $2, step_deadline = null,
+                        accepted_by = (select id from staff where id = $3),
+                        accepted_at = $4, eta_minutes = $5, version = version + 1
+                  where id = $1",
+                call,
+                other.as_str(),
+                callee,
+                now,
+                eta_minutes
+            )
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Closes the call and writes the hand-off for the attending physician
+/// (unless the attending closed it himself).
+#[allow(clippy::too_many_arguments)]
+pub async fn close(
+    conn: &mut PgConnection,
+    call: Uuid,
+    patient: Uuid,
+    closed_by: Uuid,
+    outcome: &str,
+    detail: &serde_json::Value,
+    summary: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update incidents
+            set state = 'closed', step_deadline = null, closed_at = $2, closed_by = $3,
+                outcome = $4, outcome_detail = $5, version = version + 1
+          where id = $1",
+        call,
+        now,
+        closed_by,
+        outcome,
+        detail
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "insert into handoffs (id, incident_id, patient_id, attending_id, written_by, summary, created_at)
+         select $1, $2, p.id, p.attending_physician_id, $3, $4, $5
+           from patients p where p.id = $6 and p.attending_physician_id is distinct from $3",
+        Uuid::new_v4(),
+        call,
+        closed_by,
+        summary,
+        now,
+        patient
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn open_handoffs(
+    db: impl PgExecutor<'_>,
+    attending: Uuid,
+) -> Result<Vec<HandoffView>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"select h.id, h.incident_id, h.patient_id, h.created_at, h.summary,
+                  coalesce(i.outcome, '') as "outcome!",
+                  p.family_name || ' ' || p.given_name as "patient_name!",
+                  w.family_name || ' ' || w.given_name as "written_by!"
+             from handoffs h
+             join incidents i on i.id = h.incident_id
+             join patients p on p.id = h.patient_id
+             join staff w on w.id = h.written_by
+            where h.attending_id = $1 and h.acknowledged_at is null
+            order by h.created_at"#,
+        attending
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| HandoffView {
+            id: r.id,
+            call_id: r.incident_id,
+            patient_id: r.patient_id,
+            patient_name: r.patient_name,
+            written_by: r.written_by,
+            created_at: r.created_at,
+            outcome: r.outcome,
+            summary: r.summary,
+        })
+        .collect())
+}
+
+/// Marks a hand-off read by its attending physician; returns the patient.
+pub async fn acknowledge(
+    db: impl PgExecutor<'_>,
+    handoff: Uuid,
+    attending: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "update handoffs set acknowledged_at = $3, acknowledged_by = $2
+          where id = $1 and attending_id = $2 and acknowledged_at is null
+          returning patient_id",
+        handoff,
+        attending,
+        now
+    )
+    .fetch_optional(db)
+    .await
+}

@@ -1,0 +1,394 @@
+//! The escalation engine against real PostgreSQL: opening a call resolves
+//! the path, a step's wait running out advances it exactly once — with two
+//! workers racing, and across a server killed in the middle of the wait —
+//! and the call settles and closes with a hand-off for the attending.
+
+mod common;
+
+use app::ssr::incident_db::advance_due_steps;
+use common::{spawn_app, TestApp};
+use server::demo::DEMO_PATIENT_1;
+use sqlx::PgPool;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+/// Opens a call for 山田 花子 as her station's nurse; returns its id.
+async fn open_call(app: &TestApp, temperature: &str) -> Result<Uuid, (u16, String)> {
+    let response = app
+        .post_form(
+            "/api/call_open",
+            &[
+                ("patient_id", &DEMO_PATIENT_1.to_string()),
+                ("reason", "fever"),
+                ("temperature", temperature),
+                ("pulse", "108"),
+                ("systolic", "132"),
+                ("diastolic", "78"),
+                ("spo2", "93"),
+                ("respiratory_rate", "24"),
+                ("note", "夕方から発熱、悪寒あり"),
+            ],
+        )
+        .await;
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    match location.strip_prefix("/calls/") {
+        Some(id) => Ok(Uuid::parse_str(id).expect("call id")),
+        None => Err((status, response.text().await.unwrap_or_default())),
+    }
+}
+
+async fn timed_out(pool: &PgPool, call: Uuid) -> Vec<(i32, chrono::DateTime<chrono::Utc>)> {
+    sqlx::query_as::<_, (i32, chrono::DateTime<chrono::Utc>)>(
+        "select step_index, at from incident_attempts
+          where incident_id = $1 and outcome = 'timed_out' order by id",
+    )
+    .bind(call)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+async fn current_step(pool: &PgPool, call: Uuid) -> i32 {
+    sqlx::query_scalar("select current_step from incidents where id = $1")
+        .bind(call)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_call_resolves_its_path_and_a_due_step_advances_exactly_once(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await.signed_in_as("nurse1").await;
+    let call = open_call(&app, "38.9").await.expect("open");
+    let view: serde_json::Value = app
+        .post_form("/api/call_get", &[("call_id", &call.to_string())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["state"], "calling");
+    assert_eq!(view["path"][0]["callee"]["role"], "Attending", "{view}");
+    assert!(view["path"].as_array().unwrap().len() >= 3);
+
+    // Not due yet: nothing moves.
+    assert_eq!(
+        advance_due_steps(&pool, chrono::Utc::now()).await.unwrap(),
+        0
+    );
+    sqlx::query("update incidents set step_deadline = now() - interval '1 second' where id = $1")
+        .bind(call)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        advance_due_steps(&pool, chrono::Utc::now()).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        advance_due_steps(&pool, chrono::Utc::now()).await.unwrap(),
+        0
+    );
+    assert_eq!(current_step(&pool, call).await, 1);
+    assert_eq!(timed_out(&pool, call).await.len(), 1);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn two_workers_never_advance_the_same_step_twice(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await.signed_in_as("nurse1").await;
+    let mut calls = Vec::new();
+    for _ in 0..25 {
+        calls.push(open_call(&app, "38.0").await.expect("open"));
+    }
+    sqlx::query("update incidents set step_deadline = now() - interval '1 second'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    // Two pools: as two server processes would have.
+    let other = sqlx::PgPool::connect_with((*pool.connect_options()).clone())
+        .await
+        .unwrap();
+    let now = chrono::Utc::now();
+    let (a, b) = tokio::join!(
+        advance_due_steps(&pool, now),
+        advance_due_steps(&other, now)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(
+        a + b,
+        calls.len(),
+        "every due step advanced once ({a} + {b})"
+    );
+    for call in calls {
+        assert_eq!(timed_out(&pool, call).await.len(), 1, "{call}");
+        assert_eq!(current_step(&pool, call).await, 1, "{call}");
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn bad_input_gets_a_clear_message_and_nothing_is_written(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await.signed_in_as("nurse1").await;
+    for temperature in ["60", "abc", "-3"] {
+        let (status, body) = open_call(&app, temperature).await.expect_err("refused");
+        assert_eq!(status, 400, "{temperature}: {body}");
+        assert!(body.contains("temperature"), "{body}");
+    }
+    // A nurse outside the patient's team cannot open a call.
+    let outsider = app.clone_base().signed_in_as("nurse3").await;
+    let (status, _) = open_call(&outsider, "38.0").await.expect_err("refused");
+    assert_eq!(status, 403);
+    let calls: i64 = sqlx::query_scalar("select count(*) from incidents")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(calls, 0, "nothing half-written");
+
+    // A negative ETA is refused; the call is untouched.
+    let call = open_call(&app, "38.5").await.expect("open");
+    let r = app
+        .post_form(
+            "/api/call_attempt",
+            &[
+                ("call_id", &call.to_string()),
+                ("step", "0"),
+                ("outcome", "accepted"),
+                ("eta_minutes", "-5"),
+                ("note", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 400);
+    let attempts: i64 = sqlx::query_scalar("select count(*) from incident_attempts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(attempts, 0);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_doctor_accepts_arrives_and_closes_and_the_attending_gets_the_handoff(pool: PgPool) {
+    let nurse = spawn_app(pool.clone()).await.signed_in_as("nurse1").await;
+    let call = open_call(&nurse, "39.2").await.expect("open");
+    let id = call.to_string();
+    // The attending does not answer: the nurse moves on.
+    let r = nurse
+        .post_form(
+            "/api/call_attempt",
+            &[
+                ("call_id", &id),
+                ("step", "0"),
+                ("outcome", "no_answer"),
+                ("eta_minutes", ""),
+                ("note", ""),
+            ],
+        )
+        .await;
+    assert!(r.status().is_success(), "{}", r.status());
+    // A stale step is a conflict, not a second advance.
+    let stale = nurse
+        .post_form(
+            "/api/call_attempt",
+            &[
+                ("call_id", &id),
+                ("step", "0"),
+                ("outcome", "no_answer"),
+                ("eta_minutes", ""),
+                ("note", ""),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status().as_u16(), 409);
+    // A team doctor (doctor1, same team, consent given) accepts with an ETA.
+    let doctor = nurse.clone_base().signed_in_as("doctor1").await;
+    let r = doctor
+        .post_form(
+            "/api/call_attempt",
+            &[
+                ("call_id", &id),
+                ("step", "1"),
+                ("outcome", "accepted"),
+                ("eta_minutes", "25"),
+                ("note", ""),
+            ],
+        )
+        .await;
+    assert!(
+        r.status().is_success(),
+        "{}: {}",
+        r.status(),
+        r.text().await.unwrap()
+    );
+    let view: serde_json::Value = nurse
+        .post_form("/api/call_get", &[("call_id", &id)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["state"], "accepted");
+    assert_eq!(view["eta_minutes"], 25);
+    let r = doctor
+        .post_form(
+            "/api/call_attempt",
+            &[
+                ("call_id", &id),
+                ("step", "1"),
+                ("outcome", "arrived"),
+                ("eta_minutes", ""),
+                ("note", ""),
+            ],
+        )
+        .await;
+    assert!(r.status().is_success());
+    let r = doctor
+        .post_form(
+            "/api/call_close",
+            &[
+                ("call_id", &id),
+                ("outcome", "managed_at_home"),
+                ("died_at", ""),
+                ("admitted_to", ""),
+                (
+                    "summary",
+                    "アセトアミノフェン坐薬 400mg 使用。解熱を確認。明朝の往診をお願いします。",
+                ),
+            ],
+        )
+        .await;
+    assert!(r.status().is_success(), "{}", r.status());
+
+    let attending_login: String = sqlx::query_scalar(
+        "select s.login_id from staff s join patients p on p.attending_physician_id = s.id where p.id = $1",
+    )
+    .bind(DEMO_PATIENT_1)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let attending = nurse.clone_base().signed_in_as(&attending_login).await;
+    let handoffs: serde_json::Value = attending
+        .post_form("/api/handoffs", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let handoffs = handoffs.as_array().unwrap();
+    assert_eq!(handoffs.len(), 1);
+    assert!(handoffs[0]["summary"].as_str().unwrap().contains("坐薬"));
+    let r = attending
+        .post_form(
+            "/api/handoff_ack",
+            &[("handoff_id", handoffs[0]["id"].as_str().unwrap())],
+        )
+        .await;
+    assert!(r.status().is_success() || r.status().is_redirection());
+    let after: serde_json::Value = attending
+        .post_form("/api/handoffs", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        after.as_array().unwrap().len(),
+        0,
+        "off the list once acknowledged"
+    );
+}
+
+/// The URL of the test database, for a separate server process.
+fn database_url(pool: &PgPool) -> String {
+    let options = pool.connect_options();
+    let db = options.get_database().unwrap_or("postgres");
+    let user = options.get_username();
+    match options.get_socket() {
+        Some(dir) => format!(
+            "postgres://{user}@localhost/{db}?host={}&port={}",
+            dir.display(),
+            options.get_port()
+        ),
+        None => format!(
+            "postgres://{user}@{}:{}/{db}",
+            options.get_host(),
+            options.get_port()
+        ),
+    }
+}
+
+/// Starts the real binary (with its worker) on the test database and waits
+/// until it listens.
+fn start_server(url: &str) -> std::process::Child {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nightcall"))
+        .env("DATABASE_URL", url)
+        .env("NIGHTCALL_ADDR", "127.0.0.1:0")
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("server log");
+        if line.contains("listening on") {
+            break;
+        }
+    }
+    child
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_server_killed_in_the_middle_of_a_wait_advances_the_step_once_on_time(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await.signed_in_as("nurse1").await;
+    let call = open_call(&app, "38.4").await.expect("open");
+    let url = database_url(&pool);
+
+    let mut first = start_server(&url);
+    // The step falls due 4 s from now, while the first server is down.
+    let deadline: chrono::DateTime<chrono::Utc> = sqlx::query_scalar(
+        "update incidents set step_deadline = now() + interval '4 seconds' where id = $1
+         returning step_deadline",
+    )
+    .bind(call)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    first.kill().expect("kill -9"); // SIGKILL: no graceful shutdown
+    first.wait().unwrap();
+    assert!(
+        timed_out(&pool, call).await.is_empty(),
+        "not due before the kill"
+    );
+
+    let mut second = start_server(&url);
+    let started = Instant::now();
+    while timed_out(&pool, call).await.is_empty() && started.elapsed() < Duration::from_secs(20) {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Give a wrongly repeated step every chance to show up.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let _ = second.kill();
+    let _ = second.wait();
+
+    let steps = timed_out(&pool, call).await;
+    assert_eq!(steps.len(), 1, "advanced exactly once: {steps:?}");
+    let late = (steps[0].1 - deadline).num_milliseconds();
+    assert!(
+        (0..=3000).contains(&late),
+        "advanced {late} ms after the deadline"
+    );
+    assert_eq!(current_step(&pool, call).await, 1);
+}
