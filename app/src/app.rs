@@ -7,7 +7,7 @@ use crate::pages::duty::DutyPage;
 use crate::pages::night_card::CardEditPage;
 use crate::pages::{
     audit::{AuditPage, NoticesPage},
-    call::{CallPage, HandoffsPage, NewCallPage},
+    call::{CallBoardPage, CallPage, HandoffsPage, NewCallPage},
     login::LoginPage,
     night_card::NightCardPage,
     not_found::NotFoundPage,
@@ -118,6 +118,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/duty") view=DutyPage ssr=SsrMode::Async />
                     <Route path=path!("/absences") view=AbsencesPage ssr=SsrMode::Async />
                     <Route path=path!("/patients/:id/calls/new") view=NewCallPage ssr=SsrMode::Async />
+                    <Route path=path!("/calls") view=CallBoardPage ssr=SsrMode::Async />
                     <Route path=path!("/calls/:id") view=CallPage ssr=SsrMode::Async />
                     <Route path=path!("/handoffs") view=HandoffsPage ssr=SsrMode::Async />
                     <Route path=path!("/patients/:id/edit") view=CardEditPage ssr=SsrMode::Async />

@@ -23,6 +23,13 @@ test("two phones: timeout, acceptance with ETA shown live, outcome and hand-off"
   test.skip(testInfo.project.name !== "phone-js", "one run is enough: it takes the length of a step");
   test.setTimeout(90_000);
 
+  // The coordinator watches tonight's calls on the board.
+  const coordinatorContext = await browser.newContext({ ...testInfo.project.use });
+  const coordinator = await coordinatorContext.newPage();
+  await signIn(coordinator, testInfo, "coordinator", "/calls");
+  await waitForHydration(coordinator, testInfo);
+  await expect(coordinator.getByTestId("live")).toHaveAttribute("data-live", "true");
+
   const nurseContext = await browser.newContext({ ...testInfo.project.use });
   const nurse = await nurseContext.newPage();
   await signIn(nurse, testInfo, "nurse2", `/patients/${PATIENT_1}/calls/new`);
@@ -36,6 +43,12 @@ test("two phones: timeout, acceptance with ETA shown live, outcome and hand-off"
   const callUrl = nurse.url();
   await expect(nurse.getByTestId("live")).toHaveAttribute("data-live", "true");
   const first = (await nurse.getByTestId("current-callee").textContent())!.trim();
+  // The new call appears on the coordinator's board without a reload,
+  // with who is being called, and nothing about the patient.
+  const line = coordinator.getByTestId("board-line").first();
+  await expect(line).toHaveAttribute("data-state", "calling");
+  await expect(line.getByTestId("board-now")).toContainText(first);
+  await expect(line).not.toContainText("山田");
 
   // The attending does not answer: the engine moves on by itself.
   await expect(nurse.getByTestId("current-callee")).not.toHaveText(first, { timeout: 30_000 });
@@ -58,6 +71,8 @@ test("two phones: timeout, acceptance with ETA shown live, outcome and hand-off"
   await expect(nurse.getByTestId("call-state")).toHaveAttribute("data-state", "accepted");
   await expect(nurse.getByTestId("eta")).toHaveText("25分");
   await expect(nurse.getByTestId("accepted")).toContainText(doctorName);
+  await expect(line).toHaveAttribute("data-state", "accepted");
+  await expect(line.getByTestId("board-answer")).toContainText(`${doctorName} · 到着予定 25分`);
 
   // Arrival, then the outcome and the hand-off.
   await doctor.getByTestId("arrived").click();
@@ -65,8 +80,10 @@ test("two phones: timeout, acceptance with ETA shown live, outcome and hand-off"
   await doctor.getByLabel("実施内容・使用物品・申し送り").fill("坐薬 400mg 使用、解熱確認。明朝の往診をお願いします。");
   await doctor.getByTestId("close-call").click();
   await expect(nurse.getByTestId("call-state")).toHaveAttribute("data-state", "closed");
+  await expect(line).toHaveAttribute("data-state", "closed");
   await doctorContext.close();
   await nurseContext.close();
+  await coordinatorContext.close();
 
   const attendingContext = await browser.newContext({ ...testInfo.project.use });
   const attending = await attendingContext.newPage();

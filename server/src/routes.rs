@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(health))
+        .route("/events/calls", get(crate::events::board_events))
         .route("/events/calls/{id}", get(crate::events::call_events))
         .route("/settings/lang/{lang}", get(set_lang))
         .route("/settings/theme/{theme}", get(set_theme))
@@ -227,7 +228,11 @@ mod tests {
             if let Some(proto) = proto {
                 headers.insert("x-forwarded-proto", HeaderValue::from_static(proto));
             }
-            assert_eq!(came_over_tls(trust, &headers), expected, "{trust} {proto:?}");
+            assert_eq!(
+                came_over_tls(trust, &headers),
+                expected,
+                "{trust} {proto:?}"
+            );
         }
     }
 

@@ -40,6 +40,9 @@ const SERVER_FUNCTIONS: &[(&str, Kind)] = &[
     ("/api/call_attempt", Kind::PatientScoped),
     ("/api/call_close", Kind::PatientScoped),
     ("/api/handoffs", Kind::FilteredList),
+    // How calls are going, without patient data; escalation.rs checks
+    // who sees which call.
+    ("/api/call_board", Kind::NoPatientData),
     ("/api/handoff_ack", Kind::FilteredList),
     ("/api/totp_enrollment", Kind::NoPatientData),
     ("/api/totp_confirm", Kind::NoPatientData),

@@ -392,3 +392,182 @@ async fn a_server_killed_in_the_middle_of_a_wait_advances_the_step_once_on_time(
     );
     assert_eq!(current_step(&pool, call).await, 1);
 }
+
+/// Reads server-sent events from `response` until `count` have arrived;
+/// each is (event name, data). Gives up after ten seconds (a hang guard,
+/// not a timing assertion).
+async fn next_events(
+    response: &mut reqwest::Response,
+    buffer: &mut String,
+    count: usize,
+) -> Vec<(String, String)> {
+    let mut events = Vec::new();
+    let read = async {
+        loop {
+            while let Some(end) = buffer.find("\n\n") {
+                let block: String = buffer.drain(..end + 2).collect();
+                let field = |name: &str| {
+                    block
+                        .lines()
+                        .filter_map(|l| l.strip_prefix(name))
+                        .map(|v| v.strip_prefix(' ').unwrap_or(v).to_owned())
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                };
+                // Keep-alive comments (": …") are not events.
+                if block
+                    .lines()
+                    .any(|l| l.starts_with("event:") || l.starts_with("data:"))
+                {
+                    events.push((field("event:"), field("data:")));
+                }
+                if events.len() == count {
+                    return;
+                }
+            }
+            let chunk = response.chunk().await.expect("read").expect("stream ended");
+            buffer.push_str(std::str::from_utf8(&chunk).expect("utf-8"));
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), read)
+        .await
+        .expect("events in time");
+    events
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_event_stream_greets_then_reports_each_change_to_the_team_only(pool: PgPool) {
+    let nurse = spawn_app(pool.clone()).await.signed_in_as("nurse1").await;
+    let call = open_call(&nurse, "38.6").await.expect("open");
+    let path = format!("/events/calls/{call}");
+
+    // Signed out: refused; a nurse of another station: refused.
+    let (status, _) = nurse.clone_base().get(&path).await;
+    assert_eq!(status, 401);
+    let outsider = nurse.clone_base().signed_in_as("nurse3").await;
+    let (status, _) = outsider.get(&path).await;
+    assert_eq!(status, 403);
+
+    let mut stream = nurse
+        .client
+        .get(nurse.url(&path))
+        .header("cookie", nurse.session.clone().expect("session"))
+        .send()
+        .await
+        .expect("connect");
+    assert_eq!(stream.status(), 200);
+    let mut buffer = String::new();
+    // The greeting carries data: a browser's EventSource drops an event
+    // whose data is empty, and the page would never know it is live.
+    let hello = next_events(&mut stream, &mut buffer, 1).await;
+    assert_eq!(hello, vec![("hello".to_owned(), call.to_string())]);
+
+    let r = nurse
+        .post_form(
+            "/api/call_attempt",
+            &[
+                ("call_id", &call.to_string()),
+                ("step", "0"),
+                ("outcome", "no_answer"),
+                ("eta_minutes", ""),
+                ("note", ""),
+            ],
+        )
+        .await;
+    assert!(r.status().is_success(), "{}", r.status());
+    let changed = next_events(&mut stream, &mut buffer, 1).await;
+    assert_eq!(changed, vec![("changed".to_owned(), call.to_string())]);
+}
+
+/// The ids on `login`'s call board.
+async fn board_ids(app: &TestApp, login: &str) -> Vec<String> {
+    let viewer = app.clone_base().signed_in_as(login).await;
+    let response = viewer.post_form("/api/call_board", &[]).await;
+    assert_eq!(response.status(), 200, "{login}");
+    let body = response.text().await.unwrap();
+    // Operational data only: never the patient's name.
+    assert!(!body.contains("山田"), "{login}: {body}");
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
+    rows.iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_call_board_shows_each_person_the_calls_of_their_part_in_the_night(pool: PgPool) {
+    let nurse = spawn_app(pool.clone()).await.signed_in_as("nurse1").await;
+    let call = open_call(&nurse, "38.6").await.expect("open").to_string();
+    // The path of 山田 花子's call names her attending (doctor3) first.
+    let path: serde_json::Value =
+        sqlx::query_scalar("select path from incidents where id = $1::uuid")
+            .bind(&call)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let on_path: Vec<String> = path
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["callee"]["id"].as_str().unwrap().to_owned())
+        .collect();
+    let doctor3: String =
+        sqlx::query_scalar("select id::text from staff where login_id = 'doctor3'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let doctor5: String =
+        sqlx::query_scalar("select id::text from staff where login_id = 'doctor5'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(on_path.contains(&doctor3));
+    assert!(!on_path.contains(&doctor5));
+
+    let cases = [
+        ("coordinator", true),
+        ("admin", true),
+        ("nurse1", true),
+        ("nurse2", true),  // same station
+        ("nurse3", false), // another station
+        ("doctor3", true), // on the path
+        ("doctor5", false),
+    ];
+    for (login, sees) in cases {
+        let ids = board_ids(&nurse, login).await;
+        assert_eq!(ids.contains(&call), sees, "{login}: {ids:?}");
+    }
+    // Signed out: refused.
+    let anonymous = nurse.clone_base().post_form("/api/call_board", &[]).await;
+    assert_eq!(anonymous.status(), 401);
+
+    // The board's stream greets, then tells of any call's change.
+    let coordinator = nurse.clone_base().signed_in_as("coordinator").await;
+    let mut stream = coordinator
+        .client
+        .get(coordinator.url("/events/calls"))
+        .header("cookie", coordinator.session.clone().expect("session"))
+        .send()
+        .await
+        .expect("connect");
+    assert_eq!(stream.status(), 200);
+    let mut buffer = String::new();
+    let hello = next_events(&mut stream, &mut buffer, 1).await;
+    assert_eq!(hello, vec![("hello".to_owned(), "calls".to_owned())]);
+    let r = nurse
+        .post_form(
+            "/api/call_attempt",
+            &[
+                ("call_id", &call),
+                ("step", "0"),
+                ("outcome", "no_answer"),
+                ("eta_minutes", ""),
+                ("note", ""),
+            ],
+        )
+        .await;
+    assert!(r.status().is_success(), "{}", r.status());
+    let changed = next_events(&mut stream, &mut buffer, 1).await;
+    assert_eq!(changed, vec![("changed".to_owned(), "calls".to_owned())]);
+    let (status, _) = nurse.clone_base().get("/events/calls").await;
+    assert_eq!(status, 401);
+}

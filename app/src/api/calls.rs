@@ -71,6 +71,44 @@ pub struct HandoffView {
     pub summary: String,
 }
 
+/// One line of the call board: how a call is going, without patient data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoardRow {
+    pub id: Uuid,
+    pub opened_at: DateTime<Utc>,
+    pub state: CallState,
+    pub team: Option<String>,
+    /// The nurse station that opened the call.
+    pub station: String,
+    /// The step being called, counted from 1, of `steps`.
+    pub step: usize,
+    pub steps: usize,
+    pub now_calling: Option<ResolvedStep>,
+    pub step_deadline: Option<DateTime<Utc>>,
+    pub accepted_by: Option<String>,
+    pub eta_minutes: Option<i32>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub arrived_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// The call board: tonight's calls as far as the viewer's part in the night
+/// work goes (`domain::incident::board_scope`). It carries no patient data,
+/// so the coordinator can watch every call; opening one goes through the
+/// card's access rule.
+#[server(prefix = "/api", endpoint = "call_board")]
+pub async fn call_board() -> Result<Vec<BoardRow>, AppError> {
+    use crate::domain::incident::{board_scope, BOARD_KEEPS_CLOSED_HOURS};
+    use crate::ssr::{auth, calls_db, request};
+
+    let pool = request::pool()?;
+    let user = auth::require_user(&pool).await?;
+    let since = Utc::now() - chrono::Duration::hours(BOARD_KEEPS_CLOSED_HOURS);
+    calls_db::board(&pool, board_scope(&user.actor), since)
+        .await
+        .map_err(request::internal("reading the call board"))
+}
+
 /// The nurse opens a call from the card.
 #[server(prefix = "/api", endpoint = "call_open")]
 pub async fn open_call(

@@ -37,6 +37,7 @@ pub fn Header() -> impl IntoView {
                         <span class="me" data-testid="signed-in-as">
                             {i18n.t(Key::SignedInAs)}": "{me.name.clone()}
                         </span>
+                        <a href="/calls">{i18n.t(Key::CallBoardTitle)}</a>
                         <a href="/notices">{i18n.t(Key::NoticesTitle)}</a>
                         {(me.role == Role::Physician).then(|| view! {
                             <a href="/handoffs">{i18n.t(Key::HandoffsTitle)}</a>

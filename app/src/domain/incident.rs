@@ -298,6 +298,30 @@ impl CallOutcome {
     }
 }
 
+/// Which calls a person sees on the call board (`/calls`). The board shows
+/// how calls are going — state, who is being called, ETA — and no patient
+/// data, so it follows the person's place in the night work rather than the
+/// care team: the coordinator watches every call, a nurse her station's
+/// calls, a doctor the calls whose path names him.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoardScope {
+    Every,
+    OpenedByStation(uuid::Uuid),
+    OnPath(uuid::Uuid),
+}
+
+pub fn board_scope(actor: &crate::domain::access::Actor) -> BoardScope {
+    use crate::domain::access::Role;
+    match actor.role {
+        Role::Coordinator | Role::Admin => BoardScope::Every,
+        Role::Nurse => BoardScope::OpenedByStation(actor.organization_id),
+        Role::Physician => BoardScope::OnPath(actor.staff_id),
+    }
+}
+
+/// How long a closed call stays on the board: the rest of the night.
+pub const BOARD_KEEPS_CLOSED_HOURS: i64 = 12;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -443,5 +467,26 @@ mod tests {
             AttemptOutcome::parse("timed_out"),
             Some(AttemptOutcome::TimedOut)
         );
+    }
+
+    #[test]
+    fn the_board_follows_the_place_in_the_night_work() {
+        use crate::domain::access::{Actor, Role};
+        let staff = uuid::Uuid::from_u128(1);
+        let org = uuid::Uuid::from_u128(2);
+        let cases = [
+            (Role::Coordinator, BoardScope::Every),
+            (Role::Admin, BoardScope::Every),
+            (Role::Nurse, BoardScope::OpenedByStation(org)),
+            (Role::Physician, BoardScope::OnPath(staff)),
+        ];
+        for (role, expected) in cases {
+            let actor = Actor {
+                staff_id: staff,
+                organization_id: org,
+                role,
+            };
+            assert_eq!(board_scope(&actor), expected, "{role:?}");
+        }
     }
 }

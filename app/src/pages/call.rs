@@ -4,8 +4,8 @@
 //! Every control is a plain form, so it works before hydration.
 
 use crate::api::calls::{
-    escalation_now, get_call, my_handoffs, AcknowledgeHandoff, CallView, CloseCall, OpenCall,
-    RecordAttempt,
+    call_board, escalation_now, get_call, my_handoffs, AcknowledgeHandoff, BoardRow, CallView,
+    CloseCall, OpenCall, RecordAttempt,
 };
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form_error::FormError;
@@ -254,7 +254,10 @@ pub fn CallPage() -> impl IntoView {
     );
     #[cfg(feature = "hydrate")]
     live_updates(
-        params.read_untracked().get("id").unwrap_or_default(),
+        format!(
+            "/events/calls/{}",
+            params.read_untracked().get("id").unwrap_or_default()
+        ),
         set_changes,
         set_live,
     );
@@ -279,10 +282,10 @@ pub fn CallPage() -> impl IntoView {
 /// Opens the event stream and bumps `changes` on every change and on every
 /// (re)connection; EventSource reconnects by itself after sleep or a drop.
 #[cfg(feature = "hydrate")]
-fn live_updates(id: String, set_changes: WriteSignal<u32>, set_live: WriteSignal<bool>) {
+fn live_updates(url: String, set_changes: WriteSignal<u32>, set_live: WriteSignal<bool>) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
-    let Ok(source) = web_sys::EventSource::new(&format!("/events/calls/{id}")) else {
+    let Ok(source) = web_sys::EventSource::new(&url) else {
         return;
     };
     let bump = move |_: web_sys::Event| set_changes.update(|n| *n += 1);
@@ -510,6 +513,80 @@ pub fn HandoffsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Tonight's calls (`/calls`): for the coordinator every call, for a nurse
+/// her station's, for a doctor those whose path names him; live.
+#[component]
+pub fn CallBoardPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let (changes, set_changes) = signal(0u32);
+    let (live, set_live) = signal(false);
+    let board = Resource::new(move || changes.get(), |_| call_board());
+    #[cfg(feature = "hydrate")]
+    live_updates("/events/calls".to_owned(), set_changes, set_live);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (set_changes, set_live);
+    view! {
+        <Title text=i18n.t(Key::CallBoardTitle) />
+        <h1 class="page-title">{i18n.t(Key::CallBoardTitle)}</h1>
+        <p class="live" data-testid="live" data-live=move || live.get().to_string()>
+            {move || if live.get() { i18n.t(Key::Live) } else { "" }}
+        </p>
+        <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match board.await {
+                    Ok(rows) if rows.is_empty() => {
+                        view! { <p>{i18n.t(Key::CallBoardEmpty)}</p> }.into_any()
+                    }
+                    Ok(rows) => view! {
+                        <ul class="board">
+                            {rows.into_iter().map(|row| view! { <BoardLine row /> }).collect_view()}
+                        </ul>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn BoardLine(row: BoardRow) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = row.state;
+    let calling = matches!(state, CallState::Calling);
+    let now_calling = row.now_calling.filter(|_| calling).map(|step| {
+        let role = role_label(i18n, &step.callee.role);
+        let deadline = row.step_deadline.map(format_tokyo_minute);
+        view! {
+            <p class="now" data-testid="board-now">
+                {i18n.t(Key::CallBoardStep)}" "{row.step}"/"{row.steps}": "{role}" "
+                <strong>{step.callee.name}</strong>
+                {deadline.map(|d| view! { <span class="deadline">" → "{d}</span> })}
+            </p>
+        }
+    });
+    let answer = row.accepted_by.map(|doctor| view! {
+        <p class="answer" data-testid="board-answer">
+            {doctor}
+            {row.eta_minutes.map(|m| view! { " · "{i18n.t(Key::Eta)}" "{m}{i18n.t(Key::Minutes)} })}
+        </p>
+    });
+    view! {
+        <li class=format!("board-line state-{}", state.as_str()) data-testid="board-line"
+            data-state=state.as_str()>
+            <p class="head">
+                <span class="state">{i18n.t(state_key(state))}</span>
+                <span>{i18n.t(Key::CallBoardOpened)}" "{format_tokyo_minute(row.opened_at)}</span>
+            </p>
+            <p class="where">{row.station}{row.team.map(|t| format!(" · {t}"))}</p>
+            {now_calling}
+            {answer}
+            <a href=format!("/calls/{}", row.id)>{i18n.t(Key::CallBoardOpen)}</a>
+        </li>
     }
 }
 

@@ -1,8 +1,8 @@
 //! Queries behind the call screens.
 
-use crate::api::calls::{AttemptView, CallView, HandoffView};
+use crate::api::calls::{AttemptView, BoardRow, CallView, HandoffView};
 use crate::domain::escalation::ResolvedStep;
-use crate::domain::incident::{CallState, Vitals};
+use crate::domain::incident::{BoardScope, CallState, Vitals};
 use crate::domain::night_card::{Address, Coordinates};
 use crate::domain::patient::age_on;
 use crate::domain::time::tokyo_date;
@@ -238,4 +238,70 @@ pub async fn acknowledge(
     )
     .fetch_optional(db)
     .await
+}
+
+/// The call board for `scope`: open calls, and those closed since `since`,
+/// newest first. Operational data only (no patient name, reason or vitals).
+pub async fn board(
+    db: impl PgExecutor<'_>,
+    scope: BoardScope,
+    since: DateTime<Utc>,
+) -> Result<Vec<BoardRow>, sqlx::Error> {
+    let (every, station, on_path) = match scope {
+        BoardScope::Every => (true, None, None),
+        BoardScope::OpenedByStation(org) => (false, Some(org), None),
+        BoardScope::OnPath(staff) => (false, None, Some(staff)),
+    };
+    let rows = sqlx::query!(
+        r#"
+        select i.id, i.opened_at, i.state, i.current_step, i.step_deadline, i.eta_minutes,
+               i.accepted_at, i.arrived_at, i.closed_at,
+               i.path as "path!: Json<Vec<ResolvedStep>>",
+               t.name as "team?",
+               o.name as station,
+               doc.family_name || ' ' || doc.given_name as "accepted_by?"
+          from incidents i
+          join patients p on p.id = i.patient_id
+          left join clinic_teams t on t.id = p.clinic_team_id
+          join staff nurse on nurse.id = i.opened_by
+          join organizations o on o.id = nurse.organization_id
+          left join staff doc on doc.id = i.accepted_by
+         where (i.state <> 'closed' or i.closed_at >= $1)
+           and ($2::boolean
+                or nurse.organization_id = $3
+                or i.path @> jsonb_build_array(jsonb_build_object(
+                     'callee', jsonb_build_object('id', $4::uuid))))
+         order by i.state = 'closed', i.opened_at desc
+         limit 100
+        "#,
+        since,
+        every,
+        station,
+        on_path,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let current_step = usize::try_from(r.current_step).unwrap_or(0);
+            let now_calling = r.path.0.get(current_step).cloned();
+            BoardRow {
+                id: r.id,
+                opened_at: r.opened_at,
+                state: CallState::parse(&r.state).unwrap_or(CallState::Closed),
+                team: r.team,
+                station: r.station,
+                step: current_step + 1,
+                steps: r.path.0.len(),
+                now_calling,
+                step_deadline: r.step_deadline,
+                accepted_by: r.accepted_by,
+                eta_minutes: r.eta_minutes,
+                accepted_at: r.accepted_at,
+                arrived_at: r.arrived_at,
+                closed_at: r.closed_at,
+            }
+        })
+        .collect())
 }
