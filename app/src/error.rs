@@ -71,6 +71,26 @@ impl AppError {
     }
 }
 
+/// What to tell about a refused form field, by the field's name.
+fn invalid_field_key(field: &str) -> Key {
+    match field {
+        "temperature" => Key::InvalidTemperature,
+        "pulse" => Key::InvalidPulse,
+        "blood_pressure" => Key::InvalidBloodPressure,
+        "spo2" => Key::InvalidSpo2,
+        "respiratory_rate" => Key::InvalidRespiratoryRate,
+        "eta_minutes" => Key::InvalidEta,
+        "call_reason" => Key::InvalidCallReason,
+        "break_glass_reason" => Key::InvalidBreakGlassReason,
+        "outcome" => Key::InvalidOutcome,
+        "note" => Key::InvalidCallNote,
+        "summary" => Key::InvalidSummary,
+        "died_at" => Key::InvalidDiedAt,
+        "admitted_to" => Key::InvalidAdmittedTo,
+        _ => Key::InvalidInput,
+    }
+}
+
 impl AppError {
     /// One sentence for a form: what went wrong and what to do.
     pub fn user_message(&self, lang: Lang) -> String {
@@ -78,9 +98,7 @@ impl AppError {
             AppError::Throttled(until) => {
                 text(lang, Key::ErrorThrottled).replace("{time}", &format_tokyo_minute(*until))
             }
-            AppError::Invalid(field) => {
-                format!("{} ({field})", text(lang, Key::ErrorBadRequestTitle))
-            }
+            AppError::Invalid(field) => text(lang, invalid_field_key(field)).to_owned(),
             other => {
                 let (title, body) = other.message_keys();
                 if title == body {
@@ -141,6 +159,23 @@ mod tests {
                 AppError::from_query_value(&error.to_query_value()),
                 Some(error.clone())
             );
+        }
+    }
+
+    #[test]
+    fn refused_fields_are_explained_in_both_languages() {
+        let cases = [
+            ("temperature", "体温は 25〜45 ℃", "Temperature"),
+            ("eta_minutes", "0〜600 分", "0 to 600"),
+            ("break_glass_reason", "理由", "reason"),
+            ("died_at", "HH:MM", "HH:MM"),
+            ("something_new", "入力内容を確認", "check what you entered"),
+        ];
+        for (field, ja, en) in cases {
+            let error = AppError::Invalid(field.into());
+            let (got_ja, got_en) = (error.user_message(Lang::Ja), error.user_message(Lang::En));
+            assert!(got_ja.contains(ja), "{field}: {got_ja}");
+            assert!(got_en.contains(en), "{field}: {got_en}");
         }
     }
 

@@ -98,6 +98,6 @@ test("opening a call with an impossible temperature gets a clear message", async
   await waitForHydration(page, testInfo);
   await page.getByLabel("体温 (℃)").fill("60");
   await page.getByRole("button", { name: "コールを開始して連絡順を表示" }).click();
-  await expect(page.getByRole("alert")).toContainText("temperature");
+  await expect(page.getByRole("alert")).toContainText("体温は 25〜45 ℃ の数値で入力してください。");
   await expect(page).toHaveURL(/\/calls\/new/);
 });

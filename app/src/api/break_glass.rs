@@ -14,7 +14,7 @@ pub async fn break_glass(patient_id: String, reason: String) -> Result<(), AppEr
         .map_err(|_| request::fail(AppError::Invalid("patient_id".into())))?;
     let back = format!("/patients/{id}/night-card");
     let reason = BreakGlassReason::parse(&reason)
-        .map_err(|_| request::fail_form(AppError::Invalid("reason".into()), &back))?;
+        .map_err(|_| request::fail_form(AppError::Invalid("break_glass_reason".into()), &back))?;
     let pool = request::pool()?;
     let user = auth::require_user(&pool).await?;
     let now = chrono::Utc::now();

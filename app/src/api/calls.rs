@@ -133,7 +133,7 @@ pub async fn open_call(
         .map_err(|_| request::fail(AppError::Invalid("patient_id".into())))?;
     let back = format!("/patients/{id}/calls/new");
     let reason = Reason::parse(&reason)
-        .ok_or_else(|| request::fail_form(AppError::Invalid("reason".into()), &back))?;
+        .ok_or_else(|| request::fail_form(AppError::Invalid("call_reason".into()), &back))?;
     let vitals = parse_vitals(
         &temperature,
         &pulse,
