@@ -310,15 +310,17 @@ async fn the_card_shows_every_section_on_the_server_rendered_page(pool: PgPool) 
     ] {
         assert!(html.contains(expected), "missing {expected:?}");
     }
-    // Sections in the order of the night: identity, actions, wishes,
-    // orders, way in, calls, clinical, timeline.
+    // Sections in the order of the night: identity (with DNAR), actions,
+    // the orders for a sudden change, wishes, way in, calls, clinical,
+    // timeline.
     let at = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("{needle}"));
     let order = [
         at("data-testid=\"patient-name\""),
+        at("data-testid=\"banner-dnar\""),
         at("data-testid=\"route-link\""),
         at("data-testid=\"attending-call\""),
-        at("id=\"wishes\""),
         at("id=\"orders\""),
+        at("id=\"wishes\""),
         at("id=\"way-in\""),
         at("id=\"calls\""),
         at("id=\"clinical\""),

@@ -65,16 +65,28 @@ pub fn parse_free_text(s: &str, max: usize) -> Result<String, TextError> {
 
 /// Where to go after signing in: a path on this site, else `/`. Refuses
 /// `//host`, `/\host` and absolute URLs, which browsers treat as other sites.
+/// The result is plain ASCII (spaces and non-ASCII percent-encoded): it
+/// travels in a `Location` header, which a hydrated page reads as Latin-1,
+/// so a search for 「佐藤 花子」 would otherwise come back as mojibake.
 pub fn safe_next_path(next: &str) -> String {
     let ok = next.starts_with('/')
         && !next.starts_with("//")
         && !next.starts_with("/\\")
         && !next.chars().any(|c| c.is_control() || c == '\\');
-    if ok {
-        next.to_owned()
-    } else {
-        "/".to_owned()
+    if !ok {
+        return "/".to_owned();
     }
+    let mut out = String::with_capacity(next.len());
+    for byte in next.bytes() {
+        match byte {
+            b'"' | b'<' | b'>' | b'`' | b'{' | b'}' | b'|' | b'^' => {
+                out.push_str(&format!("%{byte:02X}"))
+            }
+            b'!'..=b'~' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
 }
 
 /// Percent-encodes a query parameter value.
@@ -152,6 +164,9 @@ mod tests {
             ("https://evil.example", "/"),
             ("", "/"),
             ("/ok?x=1", "/ok?x=1"),
+            ("/?q=佐藤 花子", "/?q=%E4%BD%90%E8%97%A4%20%E8%8A%B1%E5%AD%90"),
+            ("/?q=%E4%BD%90", "/?q=%E4%BD%90"),
+            ("/a\"<b>", "/a%22%3Cb%3E"),
         ];
         for (input, expected) in cases {
             assert_eq!(safe_next_path(input), expected, "{input:?}");

@@ -90,7 +90,8 @@ pub fn NightCardPage() -> impl IntoView {
 }
 
 /// The identity banner: kana, name, age, sex, birth date with its era;
-/// DNAR is repeated here so it stays in sight while scrolling.
+/// DNAR and an expected death at home are repeated here, so they are on
+/// the first screen and stay in sight while scrolling.
 #[component]
 fn IdentityBanner(card: NightCard) -> impl IntoView {
     let i18n = use_i18n();
@@ -113,6 +114,10 @@ fn IdentityBanner(card: NightCard) -> impl IntoView {
         .wishes
         .as_ref()
         .is_some_and(|w| w.resuscitation == Resuscitation::Dnar);
+    let home_death = card
+        .wishes
+        .as_ref()
+        .is_some_and(|w| w.death_at_home_expected);
     let photo_alt = i18n.t(Key::PhotoOf).replace("{name}", &name);
     view! {
         <header class="identity" aria-label=i18n.t(Key::NightCard)>
@@ -129,6 +134,9 @@ fn IdentityBanner(card: NightCard) -> impl IntoView {
                     <span class="sex">{i18n.t(sex)}</span>
                     <span class="born">{born}" "{i18n.t(Key::Born)}</span>
                     {dnar.then(|| view! { <span class="chip danger" data-testid="banner-dnar">"DNAR"</span> })}
+                    {home_death.then(|| view! {
+                        <span class="chip calm" data-testid="banner-home-death">{i18n.t(Key::DeathAtHomeExpected)}</span>
+                    })}
                 </p>
             </div>
         </header>
@@ -199,8 +207,10 @@ fn NightCardView(card: NightCard, saved: Option<EditSection>) -> impl IntoView {
                 }}
             </nav>
 
-            <WishesSection card=card.clone() today />
+            // What to do on a sudden change first: the wishes' decisive
+            // parts (DNAR, death at home) are already in the banner.
             <OrdersSection card=card.clone() today />
+            <WishesSection card=card.clone() today />
 
             <section class="block address" id="way-in" aria-labelledby="h-address">
                 <div class="block-head">
@@ -402,14 +412,14 @@ fn OrdersSection(card: NightCard, today: chrono::NaiveDate) -> impl IntoView {
         view! {
             <div class="order" data-status=if status.is_expired() { "expired" } else { "in-force" }>
                 <p class=class data-testid="order-status">{text}</p>
+                <h3>{i18n.t(Key::SuddenChange)}</h3>
+                <p class="sudden-change prewrap" data-testid="sudden-change">{o.on_sudden_change.clone()}</p>
                 <p class="muted">
                     {i18n.t(Key::OrderIssuedBy)}": "{o.issued_by.clone()}
                     {(!o.clinic.is_empty()).then(|| format!(" ({})", o.clinic))}
                     <br />
                     {i18n.t(Key::OrderPeriod)}": "{o.valid_from.to_string()}" 〜 "{o.valid_to.to_string()}
                 </p>
-                <h3>{i18n.t(Key::SuddenChange)}</h3>
-                <p class="sudden-change prewrap" data-testid="sudden-change">{o.on_sudden_change.clone()}</p>
                 <SectionStamp stamp=Some(o.updated.clone()) freshness=crate::domain::freshness::Freshness::Fresh />
             </div>
         }
