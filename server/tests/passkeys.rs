@@ -248,6 +248,18 @@ async fn a_passkey_is_the_second_factor_an_organisation_requires(pool: PgPool) {
     // Registering another passkey is not a way around the first one.
     let sneaky = post_json(&next, "/api/passkey_register_start", serde_json::json!({})).await;
     assert_eq!(sneaky.status().as_u16(), 401);
+    // Nor is enrolling an authenticator app with the password alone: that
+    // would make a second factor out of the first.
+    for path in ["/api/totp_enrollment", "/api/totp_confirm"] {
+        let form: &[(&str, &str)] = if path.ends_with("confirm") {
+            &[("code", "123456")]
+        } else {
+            &[]
+        };
+        let bypass = next.post_form(path, form).await;
+        assert_eq!(bypass.status().as_u16(), 401, "{path}");
+    }
+    assert_eq!(card_status(&next).await, 401);
 
     let options =
         ok_json(post_json(&next, "/api/passkey_verify_start", serde_json::json!({})).await).await;
