@@ -7,7 +7,7 @@ import { PATIENT_1, signIn, waitForHydration } from "./helpers";
 
 // Demo data (server/src/demo.rs).
 const CALLER_OF_PATIENT_1 = "08041279035"; // 長女 高野 恵子, as the phone shows it
-const PATIENT_4 = "00000000-0000-4000-8000-000100000004"; // expired order (nurse7's station)
+const PATIENT_4 = "00000000-0000-4000-8000-000100000004"; // expired order (north team, consented)
 const PATIENT_6 = "00000000-0000-4000-8000-000100000006"; // stale sections (nurse1's station)
 
 async function onFirstScreen(page: Page, target: Locator, what: string) {
@@ -64,7 +64,8 @@ test("two patients with the same name are told apart in the results", async ({ p
 });
 
 test("an expired order is red and old sections say they need checking", async ({ page }, testInfo) => {
-  await signIn(page, testInfo, "nurse7", `/patients/${PATIENT_4}/night-card`);
+  // A doctor of the covering team (nurse5 and nurse7 enrol TOTP in access.spec).
+  await signIn(page, testInfo, "doctor2", `/patients/${PATIENT_4}/night-card`);
   const status = page.getByTestId("order-status");
   await expect(status).toContainText("期限切れ");
   await expect(status).toHaveClass(/expired/);
