@@ -111,6 +111,10 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
         base: format!("http://{addr}"),
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // A request that never answers fails the test with its URL
+            // instead of stalling the whole run (a hang guard, not a
+            // timing assertion).
+            .timeout(std::time::Duration::from_secs(120))
             .build()
             .expect("client"),
         session: None,
