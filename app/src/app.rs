@@ -38,6 +38,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="icon" href="/icon.svg" type="image/svg+xml" />
                 <link rel="stylesheet" href="/pkg/nightcall.css" />
+                // Reloads a page restored from the back/forward cache, so
+                // Back after sign-out asks the server (and lands on sign-in).
+                <script src="/nav.js" defer></script>
                 <HydrationScripts options />
                 <MetaTags />
             </head>

@@ -414,6 +414,63 @@ pub enum Key {
     AbsenceErrNotAPhysician,
     AbsenceErrSubstituteNotAPhysician,
     AbsenceErrSubstituteIsDoctor,
+    // --- issue 8: audit words (lead) ---
+    AuditActReadCard,
+    AuditActEditCard,
+    AuditActOpenCall,
+    AuditActRecordOutcome,
+    AuditActBreakGlass,
+    AuditActReadAudit,
+    AuditActManageRoster,
+    AuditActCallAttempt,
+    AuditActHandoffAck,
+    AuditActRegisterAbsence,
+    AuditActCancelAbsence,
+    AuditActPasskeyRegister,
+    AuditActPasskeyRemove,
+    AuditActTotpEnrol,
+    AuditActSignIn,
+    AuditActSignInSecondFactor,
+    AuditActSignOut,
+    AuditActListPatients,
+    AuditActSearchPatients,
+    AuditActOther,
+    AuditOutAllowed,
+    AuditOutDenied,
+    AuditOutDone,
+    AuditOutOther,
+    AuditViaCareTeam,
+    AuditViaCoveringTeam,
+    AuditViaRole,
+    AuditViaBreakGlass,
+    AuditDenyNotOnCareTeam,
+    AuditDenyNoConsent,
+    AuditDenyConsentRevoked,
+    AuditDenyRole,
+    AuditDenyMembershipExpired,
+    AuditDenyMembershipNotYet,
+    AuditDenyReadOnly,
+    AuditDenyBreakGlassExpired,
+    AuditDenyAlreadyAllowed,
+    AuditDenyNotStaffAction,
+    AuditUnknownPatient,
+    AuditEverywhere,
+    AuditSignInPassword,
+    AuditSignInPasskey,
+    AuditSignInBadCredentials,
+    AuditSignInThrottled,
+    AuditSignInPasskeyRefused,
+    AuditDetailRecorded,
+    RoleNurse,
+    RolePhysician,
+    RoleCoordinator,
+    RoleAdmin,
+    AttemptNoAnswer,
+    AttemptDeclined,
+    AttemptAccepted,
+    AttemptAdvised,
+    AttemptTimedOut,
+    AttemptArrived,
 }
 
 /// The text of `key` in `lang`.
@@ -839,10 +896,106 @@ pub fn text(lang: Lang, key: Key) -> &'static str {
         Key::AbsenceErrNotAPhysician => ("不在を登録できるのは医師の予定だけです。医師を選んでください。", "Absences are for physicians: choose a physician."),
         Key::AbsenceErrSubstituteNotAPhysician => ("代理には医師を選んでください。", "The substitute must be a physician."),
         Key::AbsenceErrSubstituteIsDoctor => ("代理には不在の医師以外を選んでください。", "The substitute must be someone other than the absent doctor."),
+        // --- issue 8: audit words (lead) ---
+        Key::AuditActReadCard => ("夜間カードの閲覧", "Read a night card"),
+        Key::AuditActEditCard => ("夜間カードの編集", "Edited a night card"),
+        Key::AuditActOpenCall => ("夜間コールの開始", "Opened a night call"),
+        Key::AuditActRecordOutcome => ("結果の記録", "Recorded the outcome"),
+        Key::AuditActBreakGlass => ("緊急閲覧", "Emergency access"),
+        Key::AuditActReadAudit => ("アクセス記録の閲覧", "Read the access log"),
+        Key::AuditActManageRoster => ("名簿・当番の管理", "Managed the roster"),
+        Key::AuditActCallAttempt => ("連絡の記録", "Recorded a call attempt"),
+        Key::AuditActHandoffAck => ("申し送りの確認", "Acknowledged a hand-off"),
+        Key::AuditActRegisterAbsence => ("不在の登録", "Registered an absence"),
+        Key::AuditActCancelAbsence => ("不在の取り消し", "Cancelled an absence"),
+        Key::AuditActPasskeyRegister => ("パスキーの登録", "Added a passkey"),
+        Key::AuditActPasskeyRemove => ("パスキーの削除", "Removed a passkey"),
+        Key::AuditActTotpEnrol => ("認証アプリの登録", "Enrolled an authenticator app"),
+        Key::AuditActSignIn => ("サインイン", "Sign-in"),
+        Key::AuditActSignInSecondFactor => ("2段階認証", "Second sign-in step"),
+        Key::AuditActSignOut => ("サインアウト", "Sign-out"),
+        Key::AuditActListPatients => ("患者一覧の表示", "Listed patients"),
+        Key::AuditActSearchPatients => ("患者の検索", "Searched patients"),
+        Key::AuditActOther => ("その他の操作", "Other action"),
+        Key::AuditOutAllowed => ("許可", "Allowed"),
+        Key::AuditOutDenied => ("拒否", "Refused"),
+        Key::AuditOutDone => ("実施", "Done"),
+        Key::AuditOutOther => ("その他", "Other"),
+        Key::AuditViaCareTeam => ("ケアチーム", "Care team"),
+        Key::AuditViaCoveringTeam => ("連携チーム (グループ診療の同意あり)", "Covering team (group-care consent)"),
+        Key::AuditViaRole => ("職種による権限", "By role"),
+        Key::AuditViaBreakGlass => ("緊急閲覧 (期限 {until})", "Emergency access (until {until})"),
+        Key::AuditDenyNotOnCareTeam => ("ケアチーム外", "Not on the care team"),
+        Key::AuditDenyNoConsent => ("グループ診療の同意なし", "No group-care consent"),
+        Key::AuditDenyConsentRevoked => ("同意が撤回されています", "Consent withdrawn"),
+        Key::AuditDenyRole => ("この職種では行えない操作", "Not allowed for this role"),
+        Key::AuditDenyMembershipExpired => ("担当期間が終了", "Seat on the team has ended"),
+        Key::AuditDenyMembershipNotYet => ("担当期間の開始前", "Seat on the team not started yet"),
+        Key::AuditDenyReadOnly => ("閲覧のみの権限", "Read-only access"),
+        Key::AuditDenyBreakGlassExpired => ("緊急閲覧の期限切れ", "Emergency access expired"),
+        Key::AuditDenyAlreadyAllowed => ("既に閲覧できます", "Already allowed"),
+        Key::AuditDenyNotStaffAction => ("職員の操作ではありません", "Not a staff action"),
+        Key::AuditUnknownPatient => ("存在しない患者", "Unknown patient"),
+        Key::AuditEverywhere => ("すべての端末", "On every device"),
+        Key::AuditSignInPassword => ("パスワード", "Password"),
+        Key::AuditSignInPasskey => ("パスキー", "Passkey"),
+        Key::AuditSignInBadCredentials => ("IDまたはパスワードの誤り", "Wrong login id or password"),
+        Key::AuditSignInThrottled => ("試行回数の制限中", "Too many attempts"),
+        Key::AuditSignInPasskeyRefused => ("パスキーを確認できません", "Passkey not accepted"),
+        Key::AuditDetailRecorded => ("(詳細は記録に保存)", "(details kept in the log)"),
+        Key::RoleNurse => ("看護師", "Nurse"),
+        Key::RolePhysician => ("医師", "Physician"),
+        Key::RoleCoordinator => ("コーディネーター", "Coordinator"),
+        Key::RoleAdmin => ("管理者", "Administrator"),
+        Key::AttemptNoAnswer => ("応答なし", "No answer"),
+        Key::AttemptDeclined => ("断られた", "Declined"),
+        Key::AttemptAccepted => ("受諾", "Accepted"),
+        Key::AttemptAdvised => ("電話で指示", "Advised by phone"),
+        Key::AttemptTimedOut => ("待ち時間切れ", "Wait ran out"),
+        Key::AttemptArrived => ("到着", "Arrived"),
     };
     match lang {
         Lang::Ja => ja,
         Lang::En => en,
+    }
+}
+
+// --- issue 8: words for the call codes (lead) ---
+/// The words for why the family called.
+pub fn reason_key(reason: crate::domain::incident::Reason) -> Key {
+    use crate::domain::incident::Reason as R;
+    match reason {
+        R::Fever => Key::ReasonFever,
+        R::Pain => Key::ReasonPain,
+        R::Breathing => Key::ReasonBreathing,
+        R::Fall => Key::ReasonFall,
+        R::Device => Key::ReasonDevice,
+        R::Death => Key::ReasonDeath,
+        R::Other => Key::ReasonOther,
+    }
+}
+
+/// The words for what an attempt to reach a doctor gave.
+pub fn attempt_outcome_key(outcome: crate::domain::incident::AttemptOutcome) -> Key {
+    use crate::domain::incident::AttemptOutcome as O;
+    match outcome {
+        O::NoAnswer => Key::AttemptNoAnswer,
+        O::Declined => Key::AttemptDeclined,
+        O::Accepted => Key::AttemptAccepted,
+        O::Advised => Key::AttemptAdvised,
+        O::TimedOut => Key::AttemptTimedOut,
+        O::Arrived => Key::AttemptArrived,
+    }
+}
+
+/// The words for how a call ended.
+pub fn call_outcome_key(outcome: crate::domain::incident::CallOutcome) -> Key {
+    use crate::domain::incident::CallOutcome as O;
+    match outcome {
+        O::ManagedAtHome => Key::OutcomeManagedAtHome,
+        O::Admitted => Key::OutcomeAdmitted,
+        O::Transported => Key::OutcomeTransported,
+        O::DeathConfirmed => Key::OutcomeDeathConfirmed,
     }
 }
 

@@ -86,3 +86,19 @@ test("two-factor enrolment and sign-in with an authenticator code", async ({ pag
   await expect(next.getByTestId("signed-in-as")).toBeVisible();
   await phone.close();
 });
+
+test("after sign-out, Back shows no patient data", async ({ page }, testInfo) => {
+  await signIn(page, testInfo, "nurse1", CARD_1);
+  await expect(page.getByTestId("patient-name")).toHaveText("山田 花子");
+  await waitForHydration(page, testInfo);
+  await page.getByRole("button", { name: "ログアウト" }).click();
+  await expect(page).toHaveURL(/\/login(\?|$)/);
+  await expect(page.getByLabel("ログインID")).toBeVisible();
+  await page.goBack();
+  // The card's address again, but the server (asked again: no-store, or a
+  // reload from the back/forward cache) answers with the sign-in page.
+  await expect(page).toHaveURL(/\/login\?next=/);
+  await expect(page.getByLabel("ログインID")).toBeVisible();
+  await expect(page.getByTestId("patient-name")).toHaveCount(0);
+  expect(await page.locator("body").innerText()).not.toContain("山田");
+});

@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(status_of_server_fn_errors))
         .layer(axum::middleware::from_fn(reject_cross_site_writes))
         .layer(axum::middleware::from_fn(strict_transport_over_tls))
+        .layer(axum::middleware::from_fn(no_store_for_private_responses))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -59,6 +60,24 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
+        ))
+        // No page uses the camera, the microphone or the location; a
+        // compromised script cannot ask for them either.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(
+                "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+            ),
+        ))
+        // Another site's window cannot hold a handle on ours, nor embed our
+        // responses (the card, the wasm) in its own pages.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::HeaderName::from_static("cross-origin-resource-policy"),
+            HeaderValue::from_static("same-origin"),
         ))
         .with_state(state)
 }
@@ -118,6 +137,39 @@ async fn strict_transport_over_tls(
         );
     }
     response
+}
+
+/// Pages and server-function answers carry patient or account data: no
+/// cache on the phone may keep them (a shared family tablet, a phone left in
+/// the car), so Back after sign-out finds nothing to show. Static assets
+/// under `/pkg` and the public files keep their own caching headers.
+async fn no_store_for_private_responses(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let private_path = is_private_path(request.uri().path());
+    let mut response = next.run(request).await;
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if private_path || html {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// Paths whose answers are about a person: server functions, live streams
+/// and every page (whatever its content type).
+fn is_private_path(path: &str) -> bool {
+    !(path.starts_with("/pkg/")
+        || path == "/healthz"
+        || path == "/manifest.webmanifest"
+        || path == "/icon.svg"
+        || path.ends_with(".js"))
 }
 
 /// Whether a request reached the proxy over HTTPS.
@@ -209,7 +261,7 @@ fn same_site_path(referer: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{came_over_tls, same_site_path};
+    use super::{came_over_tls, is_private_path, same_site_path};
     use axum::http::{HeaderMap, HeaderValue};
 
     #[test]
@@ -233,6 +285,26 @@ mod tests {
                 expected,
                 "{trust} {proto:?}"
             );
+        }
+    }
+
+    #[test]
+    fn everything_but_static_assets_is_private() {
+        let cases = [
+            ("/patients/x/night-card", true),
+            ("/api/call_get", true),
+            ("/events/calls", true),
+            ("/", true),
+            ("/login", true),
+            ("/pkg/nightcall.wasm", false),
+            ("/pkg/nightcall.css", false),
+            ("/passkey.js", false),
+            ("/nav.js", false),
+            ("/healthz", false),
+            ("/manifest.webmanifest", false),
+        ];
+        for (path, expected) in cases {
+            assert_eq!(is_private_path(path), expected, "{path}");
         }
     }
 

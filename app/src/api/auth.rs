@@ -131,9 +131,18 @@ pub async fn login(login_id: String, password: String, next: String) -> Result<(
 /// Ends this session.
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout(everywhere: bool) -> Result<(), AppError> {
-    use crate::ssr::{auth, request};
+    use crate::ssr::{audit, auth, request};
     let pool = request::pool()?;
     if let Some(user) = auth::current_user(&pool).await? {
+        audit::record(
+            &pool,
+            &user,
+            None,
+            "sign_out",
+            "done",
+            if everywhere { "everywhere" } else { "" },
+        )
+        .await?;
         if everywhere {
             sqlx::query!(
                 "update sessions set revoked_at = now() where staff_id = $1 and revoked_at is null",
@@ -153,6 +162,13 @@ pub async fn logout(everywhere: bool) -> Result<(), AppError> {
         }
     }
     auth::set_response_header(axum::http::header::SET_COOKIE, &auth::session_cookie(None));
+    // Nothing of the night stays on the phone: the browser drops its HTTP
+    // cache and any storage of this site (a page restored from the
+    // back/forward cache reloads itself: `/nav.js`).
+    auth::set_response_header(
+        axum::http::HeaderName::from_static("clear-site-data"),
+        "\"cache\", \"storage\"",
+    );
     leptos_axum::redirect("/login");
     Ok(())
 }

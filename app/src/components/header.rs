@@ -15,7 +15,7 @@ pub fn Header() -> impl IntoView {
     // signing out all end in a navigation, and the bar must follow.
     let location = leptos_router::hooks::use_location();
     let me = Resource::new(move || location.pathname.get(), |_| whoami());
-    let logout = ServerAction::<Logout>::new();
+    let logout_url = <Logout as leptos::server_fn::ServerFn>::url();
     view! {
         <header class="topbar">
             <a class="brand" href="/">
@@ -45,10 +45,15 @@ pub fn Header() -> impl IntoView {
                         {matches!(me.role, Role::Coordinator | Role::Admin).then(|| view! {
                             <a href="/audit">{i18n.t(Key::AuditTitle)}</a>
                         })}
-                        <ActionForm action=logout attr:class="inline">
+                        // A plain form, even when hydrated: signing out loads a
+                        // new document, so Back cannot bring the card back from
+                        // the page's memory (the server then answers with
+                        // sign-in, and the phone keeps nothing: no-store,
+                        // Clear-Site-Data).
+                        <form method="post" action=logout_url class="inline">
                             <input type="hidden" name="everywhere" value="false" />
                             <button type="submit" class="linklike">{i18n.t(Key::SignOut)}</button>
-                        </ActionForm>
+                        </form>
                     </div>
                 })
             })}

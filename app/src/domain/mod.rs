@@ -4,6 +4,7 @@
 
 pub mod absence;
 pub mod access;
+pub mod audit_log;
 pub mod card;
 pub mod card_input;
 pub mod duty_calendar;

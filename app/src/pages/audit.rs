@@ -4,8 +4,12 @@
 
 use crate::api::audit::{break_glass_notices, search_audit};
 use crate::components::error_panel::ErrorPanel;
+use crate::domain::access::{CareRole, DenyReason, Role};
+use crate::domain::audit_log::{
+    parse_detail, AuditAction, AuditDetail, AuditOutcome, SignInDetail,
+};
 use crate::domain::time::format_tokyo_minute;
-use crate::i18n::{use_i18n, Key};
+use crate::i18n::{attempt_outcome_key, call_outcome_key, reason_key, use_i18n, I18n, Key};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -52,14 +56,23 @@ pub fn AuditPage() -> impl IntoView {
                             </thead>
                             <tbody>
                                 {rows.into_iter().map(|r| {
-                                    let class = format!("outcome-{}", r.outcome);
+                                    let action = AuditAction::parse(&r.action);
+                                    let outcome = AuditOutcome::parse(&r.outcome);
+                                    let detail = detail_words(
+                                        i18n,
+                                        &parse_detail(action, outcome, &r.detail),
+                                    );
+                                    let class = match outcome {
+                                        AuditOutcome::Denied => "outcome-denied",
+                                        _ => "outcome-ok",
+                                    };
                                     view! {
                                     <tr class=class>
                                         <td>{format_tokyo_minute(r.at)}</td>
                                         <td>{r.staff}</td>
                                         <td>{r.patient}</td>
-                                        <td>{r.action}<br /><small>{r.detail}</small></td>
-                                        <td>{r.outcome}</td>
+                                        <td>{i18n.t(action_key(action))}<br /><small>{detail}</small></td>
+                                        <td>{i18n.t(outcome_key(outcome))}</td>
                                     </tr>
                                 }}).collect_view()}
                             </tbody>
@@ -70,6 +83,121 @@ pub fn AuditPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+fn action_key(action: AuditAction) -> Key {
+    use AuditAction as A;
+    match action {
+        A::ReadCard => Key::AuditActReadCard,
+        A::EditCard => Key::AuditActEditCard,
+        A::OpenCall => Key::AuditActOpenCall,
+        A::RecordOutcome => Key::AuditActRecordOutcome,
+        A::BreakGlass => Key::AuditActBreakGlass,
+        A::ReadAudit => Key::AuditActReadAudit,
+        A::ManageRoster => Key::AuditActManageRoster,
+        A::CallAttempt => Key::AuditActCallAttempt,
+        A::HandoffAck => Key::AuditActHandoffAck,
+        A::RegisterAbsence => Key::AuditActRegisterAbsence,
+        A::CancelAbsence => Key::AuditActCancelAbsence,
+        A::PasskeyRegister => Key::AuditActPasskeyRegister,
+        A::PasskeyRemove => Key::AuditActPasskeyRemove,
+        A::TotpEnrol => Key::AuditActTotpEnrol,
+        A::SignIn => Key::AuditActSignIn,
+        A::SignInSecondFactor => Key::AuditActSignInSecondFactor,
+        A::SignOut => Key::AuditActSignOut,
+        A::ListPatients => Key::AuditActListPatients,
+        A::SearchPatients => Key::AuditActSearchPatients,
+        A::Other => Key::AuditActOther,
+    }
+}
+
+fn outcome_key(outcome: AuditOutcome) -> Key {
+    match outcome {
+        AuditOutcome::Allowed => Key::AuditOutAllowed,
+        AuditOutcome::Denied => Key::AuditOutDenied,
+        AuditOutcome::Done => Key::AuditOutDone,
+        AuditOutcome::Other => Key::AuditOutOther,
+    }
+}
+
+fn care_role_key(role: CareRole) -> Key {
+    match role {
+        CareRole::Attending => Key::RoleAttending,
+        CareRole::Secondary => Key::RoleSecondary,
+        CareRole::NurseStation => Key::NurseStation,
+        CareRole::CareManager => Key::CareManager,
+    }
+}
+
+fn role_key(role: Role) -> Key {
+    match role {
+        Role::Nurse => Key::RoleNurse,
+        Role::Physician => Key::RolePhysician,
+        Role::Coordinator => Key::RoleCoordinator,
+        Role::Admin => Key::RoleAdmin,
+    }
+}
+
+fn deny_key(reason: DenyReason) -> Key {
+    use DenyReason as D;
+    match reason {
+        D::NotOnCareTeam => Key::AuditDenyNotOnCareTeam,
+        D::NoConsentForGroupCare => Key::AuditDenyNoConsent,
+        D::ConsentRevoked => Key::AuditDenyConsentRevoked,
+        D::RoleMayNotDoThis => Key::AuditDenyRole,
+        D::MembershipExpired => Key::AuditDenyMembershipExpired,
+        D::MembershipNotYetStarted => Key::AuditDenyMembershipNotYet,
+        D::ReadOnlyAccess => Key::AuditDenyReadOnly,
+        D::BreakGlassExpired => Key::AuditDenyBreakGlassExpired,
+        D::AlreadyAllowed => Key::AuditDenyAlreadyAllowed,
+        D::NotAStaffAction => Key::AuditDenyNotStaffAction,
+    }
+}
+
+/// The detail of an audit row in words; a code this build cannot word is
+/// never shown raw.
+fn detail_words(i18n: I18n, detail: &AuditDetail) -> String {
+    let t = |k| i18n.t(k).to_owned();
+    match detail {
+        AuditDetail::None => String::new(),
+        AuditDetail::CareTeam(role) => {
+            format!("{}: {}", t(Key::AuditViaCareTeam), t(care_role_key(*role)))
+        }
+        AuditDetail::CoveringTeam => t(Key::AuditViaCoveringTeam),
+        AuditDetail::ByRole(role) => format!("{}: {}", t(Key::AuditViaRole), t(role_key(*role))),
+        AuditDetail::BreakGlassUntil(until) => {
+            // Written as `DateTime<Utc>`'s Display: `2026-12-01 03:00:00.5 UTC`.
+            let until = until
+                .strip_suffix(" UTC")
+                .and_then(|u| chrono::NaiveDateTime::parse_from_str(u, "%Y-%m-%d %H:%M:%S%.f").ok())
+                .map(|d| format_tokyo_minute(d.and_utc()))
+                .unwrap_or_default();
+            t(Key::AuditViaBreakGlass).replace("{until}", &until)
+        }
+        AuditDetail::Denied(reason) => t(deny_key(*reason)),
+        AuditDetail::UnknownPatient => t(Key::AuditUnknownPatient),
+        AuditDetail::CallReason(reason) => t(reason_key(*reason)),
+        AuditDetail::Attempt(outcome) => t(attempt_outcome_key(*outcome)),
+        AuditDetail::CallOutcome(outcome) => t(call_outcome_key(*outcome)),
+        AuditDetail::Everywhere => t(Key::AuditEverywhere),
+        AuditDetail::SignIn { login, what } => {
+            let what = match what {
+                SignInDetail::Password => t(Key::AuditSignInPassword),
+                SignInDetail::Passkey => t(Key::AuditSignInPasskey),
+                SignInDetail::BadCredentials => t(Key::AuditSignInBadCredentials),
+                SignInDetail::Throttled => t(Key::AuditSignInThrottled),
+                SignInDetail::PasskeyRefused => t(Key::AuditSignInPasskeyRefused),
+                SignInDetail::Other => t(Key::AuditDetailRecorded),
+            };
+            if login.is_empty() {
+                what
+            } else {
+                format!("{login}: {what}")
+            }
+        }
+        AuditDetail::Text(text) => text.clone(),
+        AuditDetail::Unworded => t(Key::AuditDetailRecorded),
     }
 }
 
