@@ -414,6 +414,8 @@ pub enum Key {
     AbsenceErrNotAPhysician,
     AbsenceErrSubstituteNotAPhysician,
     AbsenceErrSubstituteIsDoctor,
+    // --- issue 8: live streams ---
+    StreamsTooManyOpen,
 }
 
 /// The text of `key` in `lang`.
@@ -839,6 +841,8 @@ pub fn text(lang: Lang, key: Key) -> &'static str {
         Key::AbsenceErrNotAPhysician => ("不在を登録できるのは医師の予定だけです。医師を選んでください。", "Absences are for physicians: choose a physician."),
         Key::AbsenceErrSubstituteNotAPhysician => ("代理には医師を選んでください。", "The substitute must be a physician."),
         Key::AbsenceErrSubstituteIsDoctor => ("代理には不在の医師以外を選んでください。", "The substitute must be someone other than the absent doctor."),
+        // --- issue 8: live streams ---
+        Key::StreamsTooManyOpen => ("ライブ更新の画面を開きすぎています。使っていないタブを閉じてから読み込み直してください。", "Too many live screens are open. Close tabs you are not using, then reload."),
     };
     match lang {
         Lang::Ja => ja,
