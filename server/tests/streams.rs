@@ -477,3 +477,43 @@ async fn the_board_stream_carries_only_calls_the_viewer_may_see(pool: PgPool) {
         Some(("changed".to_owned(), "calls".to_owned()))
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_lost_listen_connection_comes_back_and_the_streams_resynchronise(pool: PgPool) {
+    let app = spawn_app_with(pool.clone(), StreamLimits::default()).await;
+    let nurse = app.clone_base().signed_in_as("nurse1").await;
+    let mut board = Stream::open(&nurse, "/events/calls").await.expect("board");
+    assert_eq!(
+        board
+            .next(Duration::from_secs(30))
+            .await
+            .map(|e| e.0)
+            .as_deref(),
+        Some("hello")
+    );
+    // As after a database restart: the listen connection dies.
+    let killed: i64 = sqlx::query_scalar(
+        "select count(*) from (select pg_terminate_backend(pid) from pg_stat_activity
+          where datname = current_database() and query ilike 'LISTEN%') t",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(killed, 1, "one LISTEN connection per process");
+    // The hub reconnects by itself and tells the stream to resynchronise…
+    assert_eq!(
+        board.next(Duration::from_secs(30)).await,
+        Some(("changed".to_owned(), "calls".to_owned())),
+        "resync after the reconnection"
+    );
+    // …and later changes arrive again.
+    open_call(&nurse).await;
+    assert_eq!(
+        board
+            .next(Duration::from_secs(30))
+            .await
+            .map(|e| e.0)
+            .as_deref(),
+        Some("changed")
+    );
+}
