@@ -471,6 +471,8 @@ pub enum Key {
     AttemptAdvised,
     AttemptTimedOut,
     AttemptArrived,
+    // --- issue 8: live streams ---
+    StreamsTooManyOpen,
 }
 
 /// The text of `key` in `lang`.
@@ -953,6 +955,8 @@ pub fn text(lang: Lang, key: Key) -> &'static str {
         Key::AttemptAdvised => ("電話で指示", "Advised by phone"),
         Key::AttemptTimedOut => ("待ち時間切れ", "Wait ran out"),
         Key::AttemptArrived => ("到着", "Arrived"),
+        // --- issue 8: live streams ---
+        Key::StreamsTooManyOpen => ("ライブ更新の画面を開きすぎています。使っていないタブを閉じてから読み込み直してください。", "Too many live screens are open. Close tabs you are not using, then reload."),
     };
     match lang {
         Lang::Ja => ja,

@@ -1,7 +1,9 @@
 //! Configuration from the environment and the command line.
 
+use app::ssr::state::StreamLimits;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// What the process was asked to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +26,10 @@ pub struct ServeConfig {
     pub site_root: String,
     /// Seed the demo data even though `DATABASE_URL` is set.
     pub seed_demo: bool,
+    /// Caps on open live streams (`NIGHTCALL_STREAMS_PER_SESSION`,
+    /// `NIGHTCALL_STREAMS_PER_ACCOUNT`) and how often they re-check their
+    /// session (`NIGHTCALL_STREAM_RECHECK_SECONDS`).
+    pub streams: StreamLimits,
 }
 
 /// Reads the command line and environment. `env` is passed in so tests can
@@ -71,13 +77,39 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
         env("NIGHTCALL_SEED_DEMO").as_deref(),
         Some("1" | "true" | "yes")
     );
+    let streams = stream_limits(&env)?;
     Ok(Command::Serve(ServeConfig {
+        streams,
         addr,
         database_url,
         data_dir,
         site_root: env("NIGHTCALL_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
         seed_demo: seed_flag || seed_env,
     }))
+}
+
+/// The stream caps, defaults overridden by the environment.
+fn stream_limits(env: &impl Fn(&str) -> Option<String>) -> Result<StreamLimits, String> {
+    let number = |name: &str, default: u32| -> Result<u32, String> {
+        match env(name) {
+            None => Ok(default),
+            Some(v) => v
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| format!("{name}={v:?} is not a whole number above 0")),
+        }
+    };
+    let defaults = StreamLimits::default();
+    Ok(StreamLimits {
+        per_session: number("NIGHTCALL_STREAMS_PER_SESSION", defaults.per_session)?,
+        per_account: number("NIGHTCALL_STREAMS_PER_ACCOUNT", defaults.per_account)?,
+        recheck: Duration::from_secs(u64::from(number(
+            "NIGHTCALL_STREAM_RECHECK_SECONDS",
+            u32::try_from(defaults.recheck.as_secs()).unwrap_or(60),
+        )?)),
+    })
 }
 
 /// Hides the password of a database URL so it can be printed.
@@ -117,13 +149,41 @@ mod tests {
         assert_eq!(config.addr, "127.0.0.1:3000".parse().unwrap());
         assert_eq!(config.data_dir, PathBuf::from(".data"));
         assert!(!config.seed_demo);
+        assert_eq!(config.streams, StreamLimits::default());
+    }
+
+    #[test]
+    fn stream_caps_can_be_raised_for_a_bench() {
+        let Ok(Command::Serve(config)) = run(
+            &[],
+            &[
+                ("NIGHTCALL_STREAMS_PER_SESSION", "1000"),
+                ("NIGHTCALL_STREAMS_PER_ACCOUNT", "2000"),
+                ("NIGHTCALL_STREAM_RECHECK_SECONDS", "2"),
+            ],
+        ) else {
+            panic!("expected serve")
+        };
+        assert_eq!(config.streams.per_session, 1000);
+        assert_eq!(config.streams.per_account, 2000);
+        assert_eq!(config.streams.recheck, Duration::from_secs(2));
     }
 
     #[test]
     fn bad_configuration_is_a_readable_error() {
         type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
-        let cases: [Case; 4] = [
+        let cases: [Case; 6] = [
             (&[], &[("NIGHTCALL_ADDR", "localhost")], "NIGHTCALL_ADDR"),
+            (
+                &[],
+                &[("NIGHTCALL_STREAMS_PER_SESSION", "0")],
+                "NIGHTCALL_STREAMS_PER_SESSION",
+            ),
+            (
+                &[],
+                &[("NIGHTCALL_STREAM_RECHECK_SECONDS", "soon")],
+                "NIGHTCALL_STREAM_RECHECK_SECONDS",
+            ),
             (&[], &[("DATABASE_URL", "mysql://x")], "postgres://"),
             (&["frobnicate"], &[], "unknown command"),
             (&["db", "restart"], &[], "usage"),

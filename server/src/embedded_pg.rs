@@ -49,6 +49,13 @@ impl EmbeddedPostgres {
         let run_as = service_user()?;
         std::fs::create_dir_all(root).map_err(|e| folder_error(root, e))?;
         let root = root.canonicalize().map_err(|e| folder_error(root, e))?;
+        // The socket lives in this folder: only its owner may reach it
+        // (the cluster trusts every local connection).
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| folder_error(&root, e))?;
+        }
         let pg = EmbeddedPostgres {
             bin_dir,
             data_dir: root.join("data"),

@@ -7,9 +7,11 @@ pub mod demo;
 pub mod demo_duty;
 pub mod embedded_pg;
 pub mod events;
+pub mod live;
 pub mod routes;
 pub mod worker;
 
+use app::ssr::state::StreamLimits;
 use app::ssr::AppState;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
@@ -35,6 +37,8 @@ pub enum StartError {
     Postgres(#[from] embedded_pg::PgError),
     #[error("server error: {0}")]
     Serve(String),
+    #[error("refusing to listen on {addr}: an account still has the demo password; change every demo password first, or listen on 127.0.0.1 only")]
+    DemoPasswordBeyondLoopback { addr: String },
 }
 
 /// Connects to PostgreSQL, failing fast with a readable error when the server
@@ -59,16 +63,103 @@ pub async fn migrate(pool: &PgPool) -> Result<(), StartError> {
         .map_err(|e| StartError::Migrations(e.to_string()))
 }
 
-/// The state shared by every request.
+/// The escalation worker's own small pool (from the request pool's
+/// settings), so request load can never stop escalation.
+pub fn worker_pool(pool: &PgPool) -> PgPool {
+    PgPoolOptions::new()
+        .max_connections(2)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_lazy_with((*pool.connect_options()).clone())
+}
+
+/// Starts the escalation worker on its own pool; dropping the handle does
+/// not stop it, [`Worker::stop`] does.
+pub fn start_worker(pool: &PgPool) -> Worker {
+    let pool = worker_pool(pool);
+    Worker {
+        task: worker::spawn(pool.clone()),
+        pool,
+    }
+}
+
+pub struct Worker {
+    task: tokio::task::JoinHandle<()>,
+    pool: PgPool,
+}
+
+impl Worker {
+    pub async fn stop(self) {
+        self.task.abort();
+        let _ = self.task.await;
+        self.pool.close().await;
+    }
+}
+
+/// The demo city's accounts all share one well-known password: fine on
+/// this machine, never on a network. `demo_password_in_use` is whether any
+/// account that can sign in still has it.
+pub fn check_demo_safety(
+    addr: std::net::SocketAddr,
+    demo_password_in_use: bool,
+) -> Result<(), StartError> {
+    if addr.ip().is_loopback() || !demo_password_in_use {
+        Ok(())
+    } else {
+        Err(StartError::DemoPasswordBeyondLoopback {
+            addr: addr.to_string(),
+        })
+    }
+}
+
+/// The state shared by every request, with the default stream caps.
 pub fn state(pool: PgPool, site_root: &str, addr: std::net::SocketAddr) -> AppState {
+    state_with(pool, site_root, addr, StreamLimits::default())
+}
+
+/// The state shared by every request. Starts this process's live-update
+/// hub (its own LISTEN connection), so it must run inside the runtime.
+pub fn state_with(
+    pool: PgPool,
+    site_root: &str,
+    addr: std::net::SocketAddr,
+    limits: StreamLimits,
+) -> AppState {
     let leptos_options = leptos::prelude::LeptosOptions::builder()
         .output_name("nightcall")
         .site_root(site_root)
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
+    let live = live::start(&pool, limits);
     AppState {
         leptos_options,
         pool,
+        live,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_password_never_listens_beyond_loopback() {
+        let cases = [
+            ("127.0.0.1:3000", true, true),
+            ("[::1]:3000", true, true),
+            ("127.0.0.1:3000", false, true),
+            ("0.0.0.0:3000", false, true),
+            ("0.0.0.0:3000", true, false),
+            ("[::]:3000", true, false),
+            ("192.168.1.20:3000", true, false),
+        ];
+        for (addr, demo, allowed) in cases {
+            let result = check_demo_safety(addr.parse().unwrap(), demo);
+            assert_eq!(result.is_ok(), allowed, "{addr} demo={demo}");
+            if let Err(e) = result {
+                let line = e.to_string();
+                assert!(!line.contains('\n') && line.contains(addr), "{line}");
+            }
+        }
     }
 }

@@ -1,8 +1,11 @@
 //! `nightcall`: serve the app, or start/stop the project-local database.
 
+use app::ssr::state::{LiveEvent, StreamLimits};
 use server::config::{self, Command, ServeConfig};
 use server::embedded_pg::EmbeddedPostgres;
-use server::{connect, demo, migrate, routes, state, worker, StartError};
+use server::{
+    check_demo_safety, connect, demo, migrate, routes, start_worker, state_with, StartError,
+};
 use std::process::ExitCode;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -76,7 +79,15 @@ async fn serve(config: ServeConfig) -> Result<(), StartError> {
         }
     };
 
-    let result = run(listener, addr, &url, seed, &config.site_root).await;
+    let result = run(
+        listener,
+        addr,
+        &url,
+        seed,
+        &config.site_root,
+        config.streams,
+    )
+    .await;
     if let Some(pg) = embedded {
         tracing::info!("stopping embedded PostgreSQL");
         pg.stop().await?;
@@ -90,6 +101,7 @@ async fn run(
     url: &str,
     seed: bool,
     site_root: &str,
+    streams: StreamLimits,
 ) -> Result<(), StartError> {
     let pool = connect(url).await?;
     migrate(&pool).await?;
@@ -105,20 +117,40 @@ async fn run(
             );
         }
     }
-    let worker = (std::env::var("NIGHTCALL_WORKER").as_deref() != Ok("0"))
-        .then(|| worker::spawn(pool.clone()));
-    let app = routes::router(state(pool.clone(), site_root, addr));
+    if !addr.ip().is_loopback() {
+        let in_use = app::ssr::streams_db::demo_password_in_use(&pool, demo::DEMO_PASSWORD)
+            .await
+            .map_err(|e| StartError::DatabaseUnreachable {
+                url: server::config::redact_url(url),
+                cause: e.to_string(),
+            })?;
+        if let Err(refused) = check_demo_safety(addr, in_use) {
+            pool.close().await;
+            return Err(refused);
+        }
+    }
+    let worker =
+        (std::env::var("NIGHTCALL_WORKER").as_deref() != Ok("0")).then(|| start_worker(&pool));
+    let state = state_with(pool.clone(), site_root, addr, streams);
+    let live = state.live.clone();
+    let process_id = live.process_id;
+    let app = routes::router(state);
     tracing::info!("Nightcall listening on http://{addr}");
     let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Open streams would hold the graceful shutdown for ever: end them.
+        let _ = live.events.send(LiveEvent::Shutdown);
+    })
     .await
     .map_err(|e| StartError::Serve(e.to_string()));
     if let Some(worker) = worker {
-        worker.abort();
+        worker.stop().await;
     }
+    let _ = app::ssr::streams_db::process_gone(&pool, process_id).await;
     pool.close().await;
     served
 }

@@ -13,6 +13,7 @@ pub mod incident_db;
 pub mod passkey;
 pub mod request;
 pub mod state;
+pub mod streams_db;
 pub mod totp;
 
 pub use state::AppState;

@@ -3,7 +3,7 @@
 #![allow(dead_code)] // each test file uses a different part of this
 
 use server::demo::DEMO_PASSWORD;
-use server::{demo, routes, state};
+use server::{demo, routes, state_with};
 use sqlx::PgPool;
 
 pub struct TestApp {
@@ -93,12 +93,17 @@ impl TestApp {
 /// Seeds the demo data into `pool` (a fresh database from `#[sqlx::test]`)
 /// and serves the app on a free port.
 pub async fn spawn_app(pool: PgPool) -> TestApp {
+    spawn_app_with(pool, app::ssr::state::StreamLimits::default()).await
+}
+
+/// [`spawn_app`] with other live-stream caps and re-check interval.
+pub async fn spawn_app_with(pool: PgPool, limits: app::ssr::state::StreamLimits) -> TestApp {
     demo::seed_demo(&pool).await.expect("seed demo data");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let app = routes::router(state(pool, "target/site", addr));
+    let app = routes::router(state_with(pool, "target/site", addr, limits));
     tokio::spawn(async move {
         axum::serve(
             listener,
