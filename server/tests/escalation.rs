@@ -603,13 +603,7 @@ async fn call_snapshot(pool: &PgPool, call: Uuid) -> (String, i64) {
     (row, attempts)
 }
 
-async fn answer(
-    app: &TestApp,
-    call: Uuid,
-    step: &str,
-    outcome: &str,
-    eta: &str,
-) -> (u16, String) {
+async fn answer(app: &TestApp, call: Uuid, step: &str, outcome: &str, eta: &str) -> (u16, String) {
     let r = app
         .post_form(
             "/api/call_attempt",
@@ -704,7 +698,11 @@ async fn a_doctor_who_is_not_the_callee_takes_the_call_and_is_credited(pool: PgP
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(accepted_by, Some(doctor1), "the taker is the responder, not the callee");
+    assert_eq!(
+        accepted_by,
+        Some(doctor1),
+        "the taker is the responder, not the callee"
+    );
     assert_eq!(recorded_by, Some(doctor1));
     assert_eq!(eta, Some(15));
     let (callee, responder): (Option<Uuid>, Option<Uuid>) = sqlx::query_as(
@@ -762,7 +760,10 @@ async fn a_doctor_who_only_reads_the_card_cannot_answer_arrive_close_or_cancel(p
         r.status()
     );
     let view = get_view(&reader, call).await;
-    assert_eq!(view["patient_name"], "山田 花子", "he reads the call: {view}");
+    assert_eq!(
+        view["patient_name"], "山田 花子",
+        "he reads the call: {view}"
+    );
     for form in [
         "answer_own",
         "record_for_callee",
@@ -775,7 +776,12 @@ async fn a_doctor_who_only_reads_the_card_cannot_answer_arrive_close_or_cancel(p
         assert_eq!(view["moves"][form], false, "{form}: {view}");
     }
     let before = call_snapshot(&pool, call).await;
-    for (outcome, eta) in [("accepted", "600"), ("advised", ""), ("declined", ""), ("no_answer", "")] {
+    for (outcome, eta) in [
+        ("accepted", "600"),
+        ("advised", ""),
+        ("declined", ""),
+        ("no_answer", ""),
+    ] {
         let (status, body) = answer(&reader, call, "0", outcome, eta).await;
         assert_eq!(status, 403, "{outcome}: {body}");
         assert!(body.contains("NotYourCallMove"), "{body}");
@@ -789,7 +795,10 @@ async fn a_doctor_who_only_reads_the_card_cannot_answer_arrive_close_or_cancel(p
     assert_eq!(status, 403, "nobody closes a call that is still calling");
     let attending = nurse.clone_base().signed_in_as("doctor3").await;
     let (status, _) = close(&attending, call).await;
-    assert_eq!(status, 409, "the attending closes only once someone answered");
+    assert_eq!(
+        status, 409,
+        "the attending closes only once someone answered"
+    );
     let colleague = nurse.clone_base().signed_in_as("nurse2").await;
     let (status, _) = answer(&colleague, call, "0", "accepted", "25").await;
     assert_eq!(status, 403);
@@ -845,7 +854,10 @@ async fn the_nurse_records_the_callees_phone_answer_and_both_names_are_kept(pool
 async fn a_path_that_runs_out_becomes_no_answer_after_the_last_wait(pool: PgPool) {
     let nurse = spawn_app(pool.clone()).await.signed_in_as("nurse1").await;
     let call = open_call(&nurse, "38.9").await.expect("open");
-    let len = get_view(&nurse, call).await["path"].as_array().unwrap().len();
+    let len = get_view(&nurse, call).await["path"]
+        .as_array()
+        .unwrap()
+        .len();
     let steps = run_out(&pool, call, len + 3).await;
     assert_eq!(steps, len, "every step timed out once, the last one too");
     assert_eq!(state_of(&pool, call).await, "exhausted");
@@ -859,7 +871,9 @@ async fn a_path_that_runs_out_becomes_no_answer_after_the_last_wait(pool: PgPool
     let view = get_view(&nurse, call).await;
     assert_eq!(view["moves"]["restart"], true, "{view}");
     assert!(
-        view["backup_hospital"][1].as_str().is_some_and(|p| !p.is_empty()),
+        view["backup_hospital"][1]
+            .as_str()
+            .is_some_and(|p| !p.is_empty()),
         "the alarm carries the hospital's number: {view}"
     );
     // The board raises it first.
@@ -870,7 +884,11 @@ async fn a_path_that_runs_out_becomes_no_answer_after_the_last_wait(pool: PgPool
         .json()
         .await
         .unwrap();
-    assert_eq!(board[0]["id"], call.to_string(), "the alarm is first: {board}");
+    assert_eq!(
+        board[0]["id"],
+        call.to_string(),
+        "the alarm is first: {board}"
+    );
     assert_eq!(board[0]["state"], "exhausted");
     assert_eq!(board[1]["id"], second.to_string());
 
@@ -909,7 +927,10 @@ async fn a_policy_that_repeats_walks_the_path_again_before_the_alarm(pool: PgPoo
     .await
     .unwrap();
     let call = open_call(&nurse, "38.9").await.expect("open");
-    let len = get_view(&nurse, call).await["path"].as_array().unwrap().len();
+    let len = get_view(&nurse, call).await["path"]
+        .as_array()
+        .unwrap()
+        .len();
     // The first walk ends on the first step again, in round 1.
     assert_eq!(run_out(&pool, call, len).await, len);
     let (state, step, round): (String, i32, i32) =
@@ -953,7 +974,10 @@ async fn only_the_opening_nurse_cancels_a_call_and_says_why(pool: PgPool) {
             .fetch_one(&pool)
             .await
             .unwrap();
-    assert_eq!((state.as_str(), reason.as_deref()), ("cancelled", Some("called_119")));
+    assert_eq!(
+        (state.as_str(), reason.as_deref()),
+        ("cancelled", Some("called_119"))
+    );
     let view = get_view(&nurse, call).await;
     assert_eq!(view["cancel_reason"], "called_119");
     // Nothing moves a cancelled call: no answer, no worker step.
