@@ -241,6 +241,7 @@ test("a path that runs out is an alarm: 応答なし at the top with 119 and the
   const nurse = await nurseContext.newPage();
   await signIn(nurse, testInfo, "nurse1", "/calls");
   const callUrl = await openCall(nurse);
+  await expect(nurse.getByTestId("current-callee")).toBeVisible();
   const steps = await nurse.getByTestId("path-step").count();
   expect(steps).toBeGreaterThan(1);
   // Nobody answers: the nurse moves on by hand down to the last step…
