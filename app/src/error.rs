@@ -35,6 +35,11 @@ pub enum AppError {
     /// The request never reached our code, or its answer could not be read.
     #[error("transport: {0}")]
     Transport(String),
+    // --- issue 8: calls ---
+    /// A move on a night call that is not the viewer's to make (answering
+    /// for another, closing or cancelling someone else's call).
+    #[error("not your move on this call")]
+    NotYourCallMove,
 }
 
 impl AppError {
@@ -49,6 +54,8 @@ impl AppError {
             AppError::BadCredentials => 401,
             AppError::Throttled(_) => 429,
             AppError::Internal | AppError::Transport(_) => 500,
+            // --- issue 8: calls ---
+            AppError::NotYourCallMove => 403,
         }
     }
 
@@ -67,6 +74,8 @@ impl AppError {
             AppError::Throttled(_) => (Key::ErrorThrottled, Key::ErrorThrottled),
             AppError::Internal => (Key::ErrorInternalTitle, Key::ErrorInternalBody),
             AppError::Transport(_) => (Key::ErrorNetworkTitle, Key::ErrorNetworkBody),
+            // --- issue 8: calls ---
+            AppError::NotYourCallMove => (Key::ErrorCallMoveTitle, Key::ErrorCallMoveBody),
         }
     }
 }
@@ -87,6 +96,8 @@ fn invalid_field_key(field: &str) -> Key {
         "summary" => Key::InvalidSummary,
         "died_at" => Key::InvalidDiedAt,
         "admitted_to" => Key::InvalidAdmittedTo,
+        // --- issue 8: calls ---
+        "cancel_reason" => Key::InvalidCancelReason,
         _ => Key::InvalidInput,
     }
 }
@@ -151,6 +162,8 @@ mod tests {
             (AppError::Throttled(chrono::Utc::now()), 429),
             (AppError::Internal, 500),
             (AppError::Transport("x".into()), 500),
+            // --- issue 8: calls ---
+            (AppError::NotYourCallMove, 403),
         ];
         for (error, status) in cases {
             assert_eq!(error.status(), status, "{error:?}");
@@ -177,6 +190,19 @@ mod tests {
             assert!(got_ja.contains(ja), "{field}: {got_ja}");
             assert!(got_en.contains(en), "{field}: {got_en}");
         }
+    }
+
+    // --- issue 8: calls ---
+    #[test]
+    fn a_refused_call_move_is_explained_in_both_languages() {
+        let ja = AppError::NotYourCallMove.user_message(Lang::Ja);
+        let en = AppError::NotYourCallMove.user_message(Lang::En);
+        assert!(ja.contains("この操作はできません"), "{ja}");
+        assert!(en.contains("not yours"), "{en}");
+        assert!(!ja.contains('_') && !en.contains('_'), "{ja} / {en}");
+        let cancel = AppError::Invalid("cancel_reason".into());
+        assert!(cancel.user_message(Lang::Ja).contains("取り消す理由"));
+        assert!(cancel.user_message(Lang::En).contains("reason"));
     }
 
     #[test]

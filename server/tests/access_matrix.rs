@@ -70,6 +70,10 @@ const SERVER_FUNCTIONS: &[(&str, Kind)] = &[
     ("/api/list_absences", Kind::NoPatientData),
     ("/api/register_absence", Kind::NoPatientData),
     ("/api/cancel_absence", Kind::NoPatientData),
+    // --- issue 8: calls ---
+    // Who may cancel or restart a call is checked in escalation.rs.
+    ("/api/call_cancel", Kind::PatientScoped),
+    ("/api/call_restart", Kind::PatientScoped),
 ];
 
 /// The server functions that edit a card (`Action::EditCard`).
@@ -334,6 +338,12 @@ async fn signed_out_requests_are_refused_everywhere(pool: PgPool) {
                 ("patient_id", "00000000-0000-4000-8000-000100000001"),
                 ("note", "夜間の電話対応"),
             ],
+            // --- issue 8: calls ---
+            "/api/call_cancel" => &[
+                ("call_id", "00000000-0000-4000-8000-0000deadbeef"),
+                ("reason", "called_119"),
+            ],
+            "/api/call_restart" => &[("call_id", "00000000-0000-4000-8000-0000deadbeef")],
             _ => &[],
         };
         let response = app.post_form(path, form).await;

@@ -571,3 +571,417 @@ async fn the_call_board_shows_each_person_the_calls_of_their_part_in_the_night(p
     let (status, _) = nurse.clone_base().get("/events/calls").await;
     assert_eq!(status, 401);
 }
+
+// --- issue 8: who answered, a path that runs out, cancel ---
+
+async fn staff_id(pool: &PgPool, login: &str) -> Uuid {
+    sqlx::query_scalar("select id from staff where login_id = $1")
+        .bind(login)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// What a refused request must leave untouched: the call's row as text and
+/// its attempts.
+async fn call_snapshot(pool: &PgPool, call: Uuid) -> (String, i64) {
+    let row: String = sqlx::query_scalar(
+        "select concat_ws('|', state, current_step, accepted_by, answer_recorded_by, eta_minutes,
+                          closed_by, cancel_reason, version)
+           from incidents where id = $1",
+    )
+    .bind(call)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let attempts: i64 =
+        sqlx::query_scalar("select count(*) from incident_attempts where incident_id = $1")
+            .bind(call)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    (row, attempts)
+}
+
+async fn answer(app: &TestApp, call: Uuid, step: &str, outcome: &str, eta: &str) -> (u16, String) {
+    let r = app
+        .post_form(
+            "/api/call_attempt",
+            &[
+                ("call_id", &call.to_string()),
+                ("step", step),
+                ("outcome", outcome),
+                ("eta_minutes", eta),
+                ("note", ""),
+            ],
+        )
+        .await;
+    (r.status().as_u16(), r.text().await.unwrap_or_default())
+}
+
+async fn close(app: &TestApp, call: Uuid) -> (u16, String) {
+    let r = app
+        .post_form(
+            "/api/call_close",
+            &[
+                ("call_id", &call.to_string()),
+                ("outcome", "managed_at_home"),
+                ("died_at", ""),
+                ("admitted_to", ""),
+                ("summary", "電話で対応"),
+            ],
+        )
+        .await;
+    (r.status().as_u16(), r.text().await.unwrap_or_default())
+}
+
+async fn get_view(app: &TestApp, call: Uuid) -> serde_json::Value {
+    app.post_form("/api/call_get", &[("call_id", &call.to_string())])
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Times out every step until the call leaves `calling` or `limit` steps
+/// passed; returns how many steps timed out.
+async fn run_out(pool: &PgPool, call: Uuid, limit: usize) -> usize {
+    let mut steps = 0;
+    while steps < limit {
+        let moved = sqlx::query(
+            "update incidents set step_deadline = now() - interval '1 second'
+              where id = $1 and state = 'calling' and step_deadline is not null",
+        )
+        .bind(call)
+        .execute(pool)
+        .await
+        .unwrap()
+        .rows_affected();
+        if moved == 0 {
+            break;
+        }
+        steps += advance_due_steps(pool, chrono::Utc::now()).await.unwrap();
+    }
+    steps
+}
+
+async fn state_of(pool: &PgPool, call: Uuid) -> String {
+    sqlx::query_scalar("select state from incidents where id = $1")
+        .bind(call)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_doctor_who_is_not_the_callee_takes_the_call_and_is_credited(pool: PgPool) {
+    let nurse = spawn_app(pool.clone()).await.signed_in_as("nurse1").await;
+    let call = open_call(&nurse, "38.9").await.expect("open");
+    let doctor3 = staff_id(&pool, "doctor3").await;
+    let doctor1 = staff_id(&pool, "doctor1").await;
+    let view = get_view(&nurse, call).await;
+    assert_eq!(
+        view["path"][0]["callee"]["id"].as_str(),
+        Some(doctor3.to_string().as_str()),
+        "the attending is called first"
+    );
+    // doctor1 (same team, on the path further down) says 私が行きます while
+    // the attending is still being called.
+    let taker = nurse.clone_base().signed_in_as("doctor1").await;
+    let (status, body) = answer(&taker, call, "0", "accepted", "15").await;
+    assert_eq!(status, 200, "{body}");
+    let (accepted_by, recorded_by, eta): (Option<Uuid>, Option<Uuid>, Option<i32>) =
+        sqlx::query_as(
+            "select accepted_by, answer_recorded_by, eta_minutes from incidents where id = $1",
+        )
+        .bind(call)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        accepted_by,
+        Some(doctor1),
+        "the taker is the responder, not the callee"
+    );
+    assert_eq!(recorded_by, Some(doctor1));
+    assert_eq!(eta, Some(15));
+    let (callee, responder): (Option<Uuid>, Option<Uuid>) = sqlx::query_as(
+        "select callee_id, responder_id from incident_attempts
+          where incident_id = $1 and outcome = 'accepted'",
+    )
+    .bind(call)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((callee, responder), (Some(doctor3), Some(doctor1)));
+    let view = get_view(&nurse, call).await;
+    assert_eq!(view["state"], "accepted");
+    assert_eq!(view["accepted_by"], "北村 健一", "{view}");
+    assert_eq!(view["attempts"][0]["taken_over"], true, "{view}");
+    assert_eq!(view["attempts"][0]["responder_name"], "北村 健一");
+    // The board names him too.
+    let board: serde_json::Value = nurse
+        .post_form("/api/call_board", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(board[0]["accepted_by"], "北村 健一", "{board}");
+    // He may now report arrival and close; the callee who did not answer
+    // may not close.
+    let callee_app = nurse.clone_base().signed_in_as("doctor3").await;
+    let (status, _) = answer(&taker, call, "0", "arrived", "").await;
+    assert_eq!(status, 200);
+    // The attending may close (he is the attending), and so may the taker.
+    let (status, body) = close(&taker, call).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = close(&callee_app, call).await;
+    assert_eq!(status, 409, "already closed");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_doctor_who_only_reads_the_card_cannot_answer_arrive_close_or_cancel(pool: PgPool) {
+    let nurse = spawn_app(pool.clone()).await.signed_in_as("nurse1").await;
+    let call = open_call(&nurse, "38.9").await.expect("open");
+    // doctor5 works for another team: he reads the card by break-glass.
+    let reader = nurse.clone_base().signed_in_as("doctor5").await;
+    let r = reader
+        .post_form(
+            "/api/break_glass",
+            &[
+                ("patient_id", &DEMO_PATIENT_1.to_string()),
+                ("reason", "救急外来で相談を受けたため"),
+            ],
+        )
+        .await;
+    assert!(
+        r.status().is_success() || r.status().is_redirection(),
+        "{}",
+        r.status()
+    );
+    let view = get_view(&reader, call).await;
+    assert_eq!(
+        view["patient_name"], "山田 花子",
+        "he reads the call: {view}"
+    );
+    for form in [
+        "answer_own",
+        "record_for_callee",
+        "take_over",
+        "arrive",
+        "close",
+        "cancel",
+        "restart",
+    ] {
+        assert_eq!(view["moves"][form], false, "{form}: {view}");
+    }
+    let before = call_snapshot(&pool, call).await;
+    for (outcome, eta) in [
+        ("accepted", "600"),
+        ("advised", ""),
+        ("declined", ""),
+        ("no_answer", ""),
+    ] {
+        let (status, body) = answer(&reader, call, "0", outcome, eta).await;
+        assert_eq!(status, 403, "{outcome}: {body}");
+        assert!(body.contains("NotYourCallMove"), "{body}");
+    }
+    let (status, _) = close(&reader, call).await;
+    assert_eq!(status, 403);
+    // A covering doctor on the path may not close while it is calling, nor
+    // may the opening nurse's colleague record for the callee.
+    let on_path = nurse.clone_base().signed_in_as("doctor1").await;
+    let (status, _) = close(&on_path, call).await;
+    assert_eq!(status, 403, "nobody closes a call that is still calling");
+    let attending = nurse.clone_base().signed_in_as("doctor3").await;
+    let (status, _) = close(&attending, call).await;
+    assert_eq!(
+        status, 409,
+        "the attending closes only once someone answered"
+    );
+    let colleague = nurse.clone_base().signed_in_as("nurse2").await;
+    let (status, _) = answer(&colleague, call, "0", "accepted", "25").await;
+    assert_eq!(status, 403);
+    assert_eq!(call_snapshot(&pool, call).await, before, "nothing changed");
+
+    // Once doctor1 took it, the reader still may not report arrival or close.
+    let (status, _) = answer(&on_path, call, "0", "accepted", "20").await;
+    assert_eq!(status, 200);
+    let before = call_snapshot(&pool, call).await;
+    let (status, _) = answer(&reader, call, "0", "arrived", "").await;
+    assert_eq!(status, 403);
+    let (status, _) = close(&reader, call).await;
+    assert_eq!(status, 403);
+    assert_eq!(call_snapshot(&pool, call).await, before, "nothing changed");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_nurse_records_the_callees_phone_answer_and_both_names_are_kept(pool: PgPool) {
+    let nurse = spawn_app(pool.clone()).await.signed_in_as("nurse1").await;
+    let call = open_call(&nurse, "38.9").await.expect("open");
+    let doctor3 = staff_id(&pool, "doctor3").await;
+    let nurse1 = staff_id(&pool, "nurse1").await;
+    let (status, body) = answer(&nurse, call, "0", "accepted", "25").await;
+    assert_eq!(status, 200, "{body}");
+    let (accepted_by, recorded_by): (Option<Uuid>, Option<Uuid>) =
+        sqlx::query_as("select accepted_by, answer_recorded_by from incidents where id = $1")
+            .bind(call)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(accepted_by, Some(doctor3), "the callee answered");
+    assert_eq!(recorded_by, Some(nurse1), "the nurse recorded it");
+    let view = get_view(&nurse, call).await;
+    assert_eq!(view["accepted_by"], "桜井 真理子", "{view}");
+    let nurse_name: String =
+        sqlx::query_scalar("select family_name || ' ' || given_name from staff where id = $1")
+            .bind(nurse1)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(view["answer_recorded_by"], nurse_name.as_str(), "{view}");
+    assert_eq!(view["attempts"][0]["recorded_by_name"], nurse_name.as_str());
+    assert_eq!(view["attempts"][0]["taken_over"], false);
+    // The callee, now the responder, arrives and closes.
+    let doctor = nurse.clone_base().signed_in_as("doctor3").await;
+    let (status, _) = answer(&doctor, call, "0", "arrived", "").await;
+    assert_eq!(status, 200);
+    let (status, body) = close(&doctor, call).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_path_that_runs_out_becomes_no_answer_after_the_last_wait(pool: PgPool) {
+    let nurse = spawn_app(pool.clone()).await.signed_in_as("nurse1").await;
+    let call = open_call(&nurse, "38.9").await.expect("open");
+    let len = get_view(&nurse, call).await["path"]
+        .as_array()
+        .unwrap()
+        .len();
+    let steps = run_out(&pool, call, len + 3).await;
+    assert_eq!(steps, len, "every step timed out once, the last one too");
+    assert_eq!(state_of(&pool, call).await, "exhausted");
+    let exhausted_at: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("select exhausted_at from incidents where id = $1")
+            .bind(call)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(exhausted_at.is_some());
+    let view = get_view(&nurse, call).await;
+    assert_eq!(view["moves"]["restart"], true, "{view}");
+    assert!(
+        view["backup_hospital"][1]
+            .as_str()
+            .is_some_and(|p| !p.is_empty()),
+        "the alarm carries the hospital's number: {view}"
+    );
+    // The board raises it first.
+    let second = open_call(&nurse, "37.9").await.expect("open");
+    let board: serde_json::Value = nurse
+        .post_form("/api/call_board", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        board[0]["id"],
+        call.to_string(),
+        "the alarm is first: {board}"
+    );
+    assert_eq!(board[0]["state"], "exhausted");
+    assert_eq!(board[1]["id"], second.to_string());
+
+    // Only the opening nurse restarts; the history stays.
+    let doctor = nurse.clone_base().signed_in_as("doctor3").await;
+    let r = doctor
+        .post_form("/api/call_restart", &[("call_id", &call.to_string())])
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+    let r = nurse
+        .post_form("/api/call_restart", &[("call_id", &call.to_string())])
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let (state, step, round): (String, i32, i32) =
+        sqlx::query_as("select state, current_step, round from incidents where id = $1")
+            .bind(call)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((state.as_str(), step, round), ("calling", 0, 1));
+    assert_eq!(timed_out(&pool, call).await.len(), len, "history kept");
+    // The second walk times out again, step by step, and runs out again.
+    assert_eq!(run_out(&pool, call, len + 3).await, len);
+    assert_eq!(state_of(&pool, call).await, "exhausted");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_policy_that_repeats_walks_the_path_again_before_the_alarm(pool: PgPool) {
+    let nurse = spawn_app(pool.clone()).await.signed_in_as("nurse1").await;
+    sqlx::query(
+        "update escalation_policies set policy = jsonb_set(policy, '{repeat}', '2')
+          where clinic_team_id = (select clinic_team_id from patients where id = $1)",
+    )
+    .bind(DEMO_PATIENT_1)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let call = open_call(&nurse, "38.9").await.expect("open");
+    let len = get_view(&nurse, call).await["path"]
+        .as_array()
+        .unwrap()
+        .len();
+    // The first walk ends on the first step again, in round 1.
+    assert_eq!(run_out(&pool, call, len).await, len);
+    let (state, step, round): (String, i32, i32) =
+        sqlx::query_as("select state, current_step, round from incidents where id = $1")
+            .bind(call)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((state.as_str(), step, round), ("calling", 0, 1));
+    assert_eq!(run_out(&pool, call, 10 * len).await, 2 * len);
+    assert_eq!(state_of(&pool, call).await, "exhausted");
+    assert_eq!(timed_out(&pool, call).await.len(), 3 * len);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn only_the_opening_nurse_cancels_a_call_and_says_why(pool: PgPool) {
+    let nurse = spawn_app(pool.clone()).await.signed_in_as("nurse1").await;
+    let call = open_call(&nurse, "38.9").await.expect("open");
+    let cancel = |app: TestApp, reason: &'static str| async move {
+        app.post_form(
+            "/api/call_cancel",
+            &[("call_id", &call.to_string()), ("reason", reason)],
+        )
+        .await
+        .status()
+        .as_u16()
+    };
+    let before = call_snapshot(&pool, call).await;
+    let colleague = nurse.clone_base().signed_in_as("nurse2").await;
+    assert_eq!(cancel(colleague, "called_119").await, 403);
+    let doctor = nurse.clone_base().signed_in_as("doctor3").await;
+    assert_eq!(cancel(doctor, "called_119").await, 403);
+    let again = nurse.clone_base().signed_in_as("nurse1").await;
+    assert_eq!(cancel(again, "timed_out").await, 400);
+    assert_eq!(call_snapshot(&pool, call).await, before, "nothing changed");
+    let again = nurse.clone_base().signed_in_as("nurse1").await;
+    assert_eq!(cancel(again, "called_119").await, 200);
+    let (state, reason): (String, Option<String>) =
+        sqlx::query_as("select state, cancel_reason from incidents where id = $1")
+            .bind(call)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (state.as_str(), reason.as_deref()),
+        ("cancelled", Some("called_119"))
+    );
+    let view = get_view(&nurse, call).await;
+    assert_eq!(view["cancel_reason"], "called_119");
+    // Nothing moves a cancelled call: no answer, no worker step.
+    let (status, _) = answer(&nurse, call, "0", "no_answer", "").await;
+    assert_eq!(status, 409);
+    assert_eq!(run_out(&pool, call, 3).await, 0);
+}

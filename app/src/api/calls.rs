@@ -7,7 +7,9 @@
 #![allow(clippy::too_many_arguments)]
 
 use crate::domain::escalation::ResolvedStep;
-use crate::domain::incident::{CallState, Vitals};
+use crate::domain::incident::{
+    AttemptOutcome, CallOutcome, CallState, CancelReason, ViewerMoves, Vitals,
+};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
@@ -24,7 +26,10 @@ pub struct CallView {
     pub age: u32,
     pub address: String,
     pub route_url: Option<String>,
-    pub dnar: Option<bool>,
+    /// The patient declined resuscitation (the card's banner).
+    pub dnar: bool,
+    /// Death at home is expected (在宅看取り予定).
+    pub home_death: bool,
     pub reason: String,
     pub vitals: Vitals,
     pub note: String,
@@ -35,17 +40,27 @@ pub struct CallView {
     pub path: Vec<ResolvedStep>,
     pub current_step: usize,
     pub step_deadline: Option<DateTime<Utc>>,
+    /// The doctor who really answered.
     pub accepted_by: Option<String>,
+    /// Who recorded the answer, when not the responder himself (the
+    /// opening nurse who took it on the phone).
+    pub answer_recorded_by: Option<String>,
     pub eta_minutes: Option<i32>,
     pub accepted_at: Option<DateTime<Utc>>,
     pub arrived_at: Option<DateTime<Utc>>,
-    pub outcome: Option<String>,
+    pub outcome: Option<CallOutcome>,
+    pub cancel_reason: Option<CancelReason>,
+    /// How many times the path was walked again (0 on the first walk).
+    pub round: i32,
     pub attempts: Vec<AttemptView>,
     pub version: i32,
-    /// The viewer is the doctor being called now (or who accepted).
-    pub viewer_is_callee: bool,
-    /// The viewer may record the outcome (a physician who may read the card).
-    pub viewer_may_close: bool,
+    pub opened_by_id: Uuid,
+    pub accepted_by_id: Option<Uuid>,
+    pub attending_id: Option<Uuid>,
+    /// The forms this viewer may use now (`domain::incident::may`).
+    pub moves: ViewerMoves,
+    /// Name and number of the backup hospital, shown when the path ran out.
+    pub backup_hospital: Option<(String, String)>,
     pub handoff_acknowledged: Option<bool>,
 }
 
@@ -54,9 +69,20 @@ pub struct AttemptView {
     pub at: DateTime<Utc>,
     pub step_index: i32,
     pub callee_name: String,
-    pub outcome: String,
+    pub outcome: AttemptOutcome,
     pub eta_minutes: Option<i32>,
     pub note: String,
+    #[serde(default)]
+    pub round: i32,
+    /// The doctor who answered, when the attempt is an answer.
+    #[serde(default)]
+    pub responder_name: Option<String>,
+    /// He was not the one being called: he took the call over.
+    #[serde(default)]
+    pub taken_over: bool,
+    /// Who recorded it, when not the responder or callee himself.
+    #[serde(default)]
+    pub recorded_by_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,7 +93,7 @@ pub struct HandoffView {
     pub patient_name: String,
     pub written_by: String,
     pub created_at: DateTime<Utc>,
-    pub outcome: String,
+    pub outcome: Option<CallOutcome>,
     pub summary: String,
 }
 
@@ -90,6 +116,9 @@ pub struct BoardRow {
     pub accepted_at: Option<DateTime<Utc>>,
     pub arrived_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    pub cancel_reason: Option<CancelReason>,
+    /// When the path ran out (応答なし), for the alarm.
+    pub exhausted_at: Option<DateTime<Utc>>,
 }
 
 /// The call board: tonight's calls as far as the viewer's part in the night
@@ -123,7 +152,7 @@ pub async fn open_call(
     note: String,
 ) -> Result<(), AppError> {
     use crate::domain::access::Action;
-    use crate::domain::escalation::resolve_path;
+    use crate::domain::escalation::{repeats_of, resolve_path};
     use crate::domain::incident::{parse_vitals, Reason};
     use crate::domain::patient::PatientId;
     use crate::domain::text::parse_free_text;
@@ -160,6 +189,7 @@ pub async fn open_call(
         .map_err(request::internal("loading the escalation context"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
     let path = resolve_path(&policy, &context, now);
+    let repeats = i32::try_from(repeats_of(&policy)).unwrap_or(0);
     let call_id = Uuid::new_v4();
     let (state, deadline) = if path.is_empty() {
         ("exhausted", None)
@@ -169,8 +199,9 @@ pub async fn open_call(
     let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
     sqlx::query!(
         r#"insert into incidents (id, patient_id, opened_by, opened_at, reason, vitals, note,
-                                  path, current_step, step_deadline, state)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10)"#,
+                                  path, current_step, step_deadline, state,
+                                  path_repeats, repeats_left, exhausted_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $11, $12)"#,
         call_id,
         id.0,
         user.actor.staff_id,
@@ -181,6 +212,9 @@ pub async fn open_call(
         sqlx::types::Json(&path) as _,
         deadline,
         state,
+        repeats,
+        // A path with nobody on it is 応答なし from the start.
+        path.is_empty().then_some(now),
     )
     .execute(&mut *tx)
     .await
@@ -202,12 +236,50 @@ pub async fn open_call(
     Ok(())
 }
 
-/// The call as the viewer may see it.
+/// Who the viewer is to a call: loaded once, decided by the pure rules.
+#[cfg(feature = "ssr")]
+async fn relation_to(
+    pool: &sqlx::PgPool,
+    user: &crate::ssr::auth::CurrentUser,
+    basis: &crate::domain::access::Basis,
+    patient: Uuid,
+    opened_by: Uuid,
+    accepted_by: Option<Uuid>,
+    attending: Option<Uuid>,
+    path: &[ResolvedStep],
+    current_step: usize,
+) -> Result<crate::domain::incident::CallRelation, AppError> {
+    use crate::domain::access::Basis;
+    use crate::domain::incident::{may_respond, CallRelation};
+    use crate::domain::patient::PatientId;
+    use crate::ssr::access;
+
+    let me = user.actor.staff_id;
+    let on_path = path.iter().any(|s| s.callee.id == me);
+    // Only a covering doctor off the path needs the consent's scope.
+    let house_calls = if *basis == Basis::CoveringTeamWithConsent && !on_path {
+        access::access_facts(pool, me, PatientId(patient), Utc::now())
+            .await?
+            .is_some_and(|f| f.group_house_calls_consented(Utc::now()))
+    } else {
+        false
+    };
+    Ok(CallRelation {
+        opened_call: opened_by == me,
+        current_callee: path.get(current_step).map(|s| s.callee.id) == Some(me),
+        responder: accepted_by == Some(me),
+        attending: attending == Some(me),
+        may_respond: may_respond(user.actor.role, basis, on_path, house_calls),
+    })
+}
+
+/// The call as the viewer may see it, with the forms he may use.
 #[server(prefix = "/api", endpoint = "call_get")]
 pub async fn get_call(call_id: String) -> Result<CallView, AppError> {
-    use crate::domain::access::{Action, Role};
+    use crate::domain::access::Action;
+    use crate::domain::incident::viewer_moves;
     use crate::domain::patient::PatientId;
-    use crate::ssr::{access, auth, calls_db, request};
+    use crate::ssr::{access, auth, calls_db, escalation_db, request};
 
     let call_id = Uuid::parse_str(&call_id)
         .map_err(|_| request::fail(AppError::Invalid("call_id".into())))?;
@@ -217,37 +289,69 @@ pub async fn get_call(call_id: String) -> Result<CallView, AppError> {
         .await
         .map_err(request::internal("reading a call"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
-    access::authorize_patient(&pool, &user, Action::ReadCard, PatientId(patient)).await?;
-    let mut view = calls_db::view(&pool, call_id, Utc::now())
+    let basis =
+        access::authorize_patient(&pool, &user, Action::ReadCard, PatientId(patient)).await?;
+    let now = Utc::now();
+    let mut view = calls_db::view(&pool, call_id, now)
         .await
         .map_err(request::internal("reading a call"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
-    let me = user.actor.staff_id;
-    view.viewer_is_callee = view.path.get(view.current_step).map(|s| s.callee.id) == Some(me)
-        || view.accepted_by_id() == Some(me);
-    view.viewer_may_close = user.actor.role == Role::Physician;
+    let relation = relation_to(
+        &pool,
+        &user,
+        &basis,
+        patient,
+        view.opened_by_id,
+        view.accepted_by_id,
+        view.attending_id,
+        &view.path,
+        view.current_step,
+    )
+    .await?;
+    view.moves = viewer_moves(&relation, view.state);
+    if view.state == CallState::Exhausted {
+        // The alarm names the backup hospital, whether or not the path did.
+        view.backup_hospital = escalation_db::load(&pool, PatientId(patient), now)
+            .await
+            .map_err(request::internal("loading the escalation context"))?
+            .and_then(|(_, context)| context.backup_hospital)
+            .map(|h| (h.name, h.phone));
+    }
     Ok(view)
 }
 
+/// Refuses a move the rules do not allow: 403 (translated) when it is not
+/// the viewer's to make, 409 when the call has moved on. The refusal is
+/// audited; nothing about the call is written.
 #[cfg(feature = "ssr")]
-impl CallView {
-    fn accepted_by_id(&self) -> Option<Uuid> {
-        self.attempts
-            .iter()
-            .rev()
-            .find(|a| a.outcome == "accepted")
-            .and_then(|a| {
-                self.path
-                    .get(usize::try_from(a.step_index).ok()?)
-                    .map(|s| s.callee.id)
-            })
+async fn refuse(
+    pool: &sqlx::PgPool,
+    user: &crate::ssr::auth::CurrentUser,
+    patient: Uuid,
+    name: &str,
+    mv: crate::domain::incident::CallMove,
+    refusal: crate::domain::incident::MoveRefusal,
+    back: &str,
+) -> AppError {
+    use crate::domain::incident::MoveRefusal;
+    use crate::ssr::{audit, request};
+    let (error, detail) = match refusal {
+        MoveRefusal::NotYours => (AppError::NotYourCallMove, format!("{mv:?}: not yours")),
+        MoveRefusal::NotNow => (AppError::Conflict, format!("{mv:?}: not now")),
+    };
+    if let Err(e) = audit::record(pool, user, Some(patient), name, "denied", &detail).await {
+        return e;
     }
+    request::fail_form(error, back)
 }
 
 /// Records what happened on the current step: no answer, declined,
-/// accepted with an ETA, advised by phone, or arrived. `step` is the step
-/// the recorder saw; if the call has moved on meanwhile, nothing is written
-/// and the answer is a conflict.
+/// accepted with an ETA, advised by phone, or arrived. Who may record what
+/// is `domain::incident::may`: the doctor being called answers for
+/// himself, the opening nurse records his answer given on the phone, and
+/// another doctor of the team or the path takes the call over and is
+/// credited with it. `step` is the step the recorder saw; if the call has
+/// moved on meanwhile, nothing is written and the answer is a conflict.
 #[server(prefix = "/api", endpoint = "call_attempt")]
 pub async fn record_attempt(
     call_id: String,
@@ -257,7 +361,7 @@ pub async fn record_attempt(
     note: String,
 ) -> Result<(), AppError> {
     use crate::domain::access::Action;
-    use crate::domain::incident::{parse_eta, transition, AttemptOutcome, Transition};
+    use crate::domain::incident::{may, move_for, parse_eta, responder_of, transition, Transition};
     use crate::domain::patient::PatientId;
     use crate::domain::text::parse_free_text;
     use crate::ssr::{access, audit, auth, calls_db, incident_db, request};
@@ -270,7 +374,12 @@ pub async fn record_attempt(
         .parse()
         .map_err(|_| request::fail_form(AppError::Invalid("step".into()), &back))?;
     let outcome = AttemptOutcome::parse(&outcome)
-        .filter(|o| *o != AttemptOutcome::TimedOut)
+        .filter(|o| {
+            !matches!(
+                o,
+                AttemptOutcome::TimedOut | AttemptOutcome::Restarted | AttemptOutcome::Cancelled
+            )
+        })
         .ok_or_else(|| request::fail_form(AppError::Invalid("outcome".into()), &back))?;
     let eta =
         match outcome {
@@ -291,15 +400,9 @@ pub async fn record_attempt(
         .await
         .map_err(request::internal("reading a call"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
-    // The nurse of the team records attempts; the doctor being called may
-    // accept or report arrival himself (he can read the card).
-    let action = match outcome {
-        AttemptOutcome::Accepted | AttemptOutcome::Arrived | AttemptOutcome::Advised => {
-            Action::ReadCard
-        }
-        _ => Action::OpenCall,
-    };
-    access::authorize_patient(&pool, &user, action, PatientId(patient))
+    // Reading the card is necessary, never sufficient: the move's own rule
+    // below decides.
+    let basis = access::authorize_patient(&pool, &user, Action::ReadCard, PatientId(patient))
         .await
         .map_err(|e| request::fail_form(e, &back))?;
 
@@ -309,42 +412,66 @@ pub async fn record_attempt(
         .await
         .map_err(request::internal("locking a call"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
+    let relation = relation_to(
+        &pool,
+        &user,
+        &basis,
+        patient,
+        call.opened_by,
+        call.accepted_by,
+        call.attending,
+        &call.path,
+        call.current_step,
+    )
+    .await?;
+    let Some(mv) = move_for(&relation, outcome) else {
+        return Err(request::fail_form(
+            AppError::Invalid("outcome".into()),
+            &back,
+        ));
+    };
+    if let Err(refusal) = may(&relation, call.state, mv) {
+        drop(tx);
+        return Err(refuse(&pool, &user, patient, "call_attempt", mv, refusal, &back).await);
+    }
     if call.current_step != step && outcome != AttemptOutcome::Arrived {
         return Err(request::fail_form(AppError::Conflict, &back));
     }
+    let me = user.actor.staff_id;
     match transition(call.state, outcome) {
         Transition::Refuse => return Err(request::fail_form(AppError::Conflict, &back)),
         Transition::Advance => {
-            incident_db::insert_attempt(
-                &mut tx,
-                &call,
-                outcome,
-                None,
-                &note,
-                Some(user.actor.staff_id),
-                now,
-            )
-            .await
-            .map_err(request::internal("recording an attempt"))?;
+            incident_db::insert_attempt(&mut tx, &call, outcome, None, &note, Some(me), None, now)
+                .await
+                .map_err(request::internal("recording an attempt"))?;
             incident_db::advance(&mut tx, &call, now)
                 .await
                 .map_err(request::internal("advancing a call"))?;
         }
         Transition::Settle(state) => {
             let eta_i32 = eta.map(i32::from);
+            let responder = if outcome == AttemptOutcome::Arrived {
+                call.accepted_by
+            } else {
+                responder_of(
+                    mv,
+                    me,
+                    call.path.get(call.current_step).map(|s| s.callee.id),
+                )
+            };
             incident_db::insert_attempt(
                 &mut tx,
                 &call,
                 outcome,
                 eta_i32,
                 &note,
-                Some(user.actor.staff_id),
+                Some(me),
+                responder,
                 now,
             )
             .await
             .map_err(request::internal("recording an attempt"))?;
-            let callee = call.path.get(call.current_step).map(|s| s.callee.id);
-            calls_db::settle(&mut tx, call.id, state, callee, eta_i32, now)
+            calls_db::settle(&mut tx, call.id, state, responder, me, eta_i32, now)
                 .await
                 .map_err(request::internal("settling a call"))?;
             incident_db::notify(&mut tx, call.id)
@@ -358,7 +485,7 @@ pub async fn record_attempt(
         Some(patient),
         "call_attempt",
         "done",
-        outcome.as_str(),
+        &format!("{} {mv:?}", outcome.as_str()),
     )
     .await?;
     tx.commit().await.map_err(request::internal("commit"))?;
@@ -366,7 +493,8 @@ pub async fn record_attempt(
 }
 
 /// The physician closes the call: outcome, what was done and used, and the
-/// hand-off to the attending physician.
+/// hand-off to the attending physician. Only once someone has answered,
+/// and only the doctor who answered or the attending.
 #[server(prefix = "/api", endpoint = "call_close")]
 pub async fn close_call(
     call_id: String,
@@ -376,7 +504,7 @@ pub async fn close_call(
     summary: String,
 ) -> Result<(), AppError> {
     use crate::domain::access::Action;
-    use crate::domain::incident::CallOutcome;
+    use crate::domain::incident::{may, CallMove, CallRelation};
     use crate::domain::patient::PatientId;
     use crate::domain::text::parse_free_text;
     use crate::ssr::{access, audit, auth, calls_db, incident_db, request};
@@ -421,14 +549,30 @@ pub async fn close_call(
         .await
         .map_err(request::internal("locking a call"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
-    if call.state == CallState::Closed {
-        return Err(request::fail_form(AppError::Conflict, &back));
+    let me = user.actor.staff_id;
+    let relation = CallRelation {
+        responder: call.accepted_by == Some(me),
+        attending: call.attending == Some(me),
+        ..Default::default()
+    };
+    if let Err(refusal) = may(&relation, call.state, CallMove::Close) {
+        drop(tx);
+        return Err(refuse(
+            &pool,
+            &user,
+            patient,
+            "record_outcome",
+            CallMove::Close,
+            refusal,
+            &back,
+        )
+        .await);
     }
     calls_db::close(
         &mut tx,
         call.id,
         patient,
-        user.actor.staff_id,
+        me,
         outcome.as_str(),
         &detail,
         &summary,
@@ -448,6 +592,135 @@ pub async fn close_call(
         outcome.as_str(),
     )
     .await?;
+    tx.commit().await.map_err(request::internal("commit"))?;
+    Ok(())
+}
+
+/// The opening nurse ends a call nobody needs any more, saying why
+/// (family settled, 119 called, patient transported).
+#[server(prefix = "/api", endpoint = "call_cancel")]
+pub async fn cancel_call(call_id: String, reason: String) -> Result<(), AppError> {
+    use crate::domain::access::Action;
+    use crate::domain::incident::{may, CallMove, CallRelation};
+    use crate::domain::patient::PatientId;
+    use crate::ssr::{access, audit, auth, calls_db, incident_db, request};
+
+    let call_id = Uuid::parse_str(&call_id)
+        .map_err(|_| request::fail(AppError::Invalid("call_id".into())))?;
+    let back = format!("/calls/{call_id}");
+    let reason = CancelReason::parse(&reason)
+        .ok_or_else(|| request::fail_form(AppError::Invalid("cancel_reason".into()), &back))?;
+    let pool = request::pool()?;
+    let user = auth::require_user(&pool).await?;
+    let patient = calls_db::patient_of(&pool, call_id)
+        .await
+        .map_err(request::internal("reading a call"))?
+        .ok_or_else(|| request::fail(AppError::NotFound))?;
+    access::authorize_patient(&pool, &user, Action::ReadCard, PatientId(patient))
+        .await
+        .map_err(|e| request::fail_form(e, &back))?;
+    let now = Utc::now();
+    let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
+    let call = incident_db::lock(&mut tx, call_id)
+        .await
+        .map_err(request::internal("locking a call"))?
+        .ok_or_else(|| request::fail(AppError::NotFound))?;
+    let relation = CallRelation {
+        opened_call: call.opened_by == user.actor.staff_id,
+        ..Default::default()
+    };
+    if let Err(refusal) = may(&relation, call.state, CallMove::Cancel) {
+        drop(tx);
+        return Err(refuse(
+            &pool,
+            &user,
+            patient,
+            "call_cancel",
+            CallMove::Cancel,
+            refusal,
+            &back,
+        )
+        .await);
+    }
+    incident_db::insert_attempt(
+        &mut tx,
+        &call,
+        AttemptOutcome::Cancelled,
+        None,
+        "",
+        Some(user.actor.staff_id),
+        None,
+        now,
+    )
+    .await
+    .map_err(request::internal("recording a cancel"))?;
+    calls_db::cancel(&mut tx, call.id, user.actor.staff_id, reason, now)
+        .await
+        .map_err(request::internal("cancelling a call"))?;
+    incident_db::notify(&mut tx, call.id)
+        .await
+        .map_err(request::internal("notifying"))?;
+    audit::record(
+        &mut *tx,
+        &user,
+        Some(patient),
+        "call_cancel",
+        "done",
+        reason.as_str(),
+    )
+    .await?;
+    tx.commit().await.map_err(request::internal("commit"))?;
+    Ok(())
+}
+
+/// After the path ran out (応答なし), the opening nurse walks it again from
+/// its first step; what was tried stays in the log.
+#[server(prefix = "/api", endpoint = "call_restart")]
+pub async fn restart_call(call_id: String) -> Result<(), AppError> {
+    use crate::domain::access::Action;
+    use crate::domain::incident::{may, CallMove, CallRelation};
+    use crate::domain::patient::PatientId;
+    use crate::ssr::{access, audit, auth, calls_db, incident_db, request};
+
+    let call_id = Uuid::parse_str(&call_id)
+        .map_err(|_| request::fail(AppError::Invalid("call_id".into())))?;
+    let back = format!("/calls/{call_id}");
+    let pool = request::pool()?;
+    let user = auth::require_user(&pool).await?;
+    let patient = calls_db::patient_of(&pool, call_id)
+        .await
+        .map_err(request::internal("reading a call"))?
+        .ok_or_else(|| request::fail(AppError::NotFound))?;
+    access::authorize_patient(&pool, &user, Action::ReadCard, PatientId(patient))
+        .await
+        .map_err(|e| request::fail_form(e, &back))?;
+    let now = Utc::now();
+    let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
+    let call = incident_db::lock(&mut tx, call_id)
+        .await
+        .map_err(request::internal("locking a call"))?
+        .ok_or_else(|| request::fail(AppError::NotFound))?;
+    let relation = CallRelation {
+        opened_call: call.opened_by == user.actor.staff_id,
+        ..Default::default()
+    };
+    if let Err(refusal) = may(&relation, call.state, CallMove::Restart) {
+        drop(tx);
+        return Err(refuse(
+            &pool,
+            &user,
+            patient,
+            "call_restart",
+            CallMove::Restart,
+            refusal,
+            &back,
+        )
+        .await);
+    }
+    incident_db::restart(&mut tx, &call, user.actor.staff_id, now)
+        .await
+        .map_err(request::internal("restarting a call"))?;
+    audit::record(&mut *tx, &user, Some(patient), "call_restart", "done", "").await?;
     tx.commit().await.map_err(request::internal("commit"))?;
     Ok(())
 }

@@ -6,7 +6,7 @@
 //! visible text rather than shown raw.
 
 use crate::domain::access::{CareRole, DenyReason, Role};
-use crate::domain::incident::{AttemptOutcome, CallOutcome, Reason};
+use crate::domain::incident::{AttemptOutcome, CallOutcome, CancelReason, Reason};
 
 /// What was done (the `action` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +19,8 @@ pub enum AuditAction {
     ReadAudit,
     ManageRoster,
     CallAttempt,
+    CallCancel,
+    CallRestart,
     HandoffAck,
     RegisterAbsence,
     CancelAbsence,
@@ -45,6 +47,8 @@ impl AuditAction {
             "read_audit" => Self::ReadAudit,
             "manage_roster" => Self::ManageRoster,
             "call_attempt" => Self::CallAttempt,
+            "call_cancel" => Self::CallCancel,
+            "call_restart" => Self::CallRestart,
             "handoff_ack" => Self::HandoffAck,
             "register_absence" => Self::RegisterAbsence,
             "cancel_absence" => Self::CancelAbsence,
@@ -98,6 +102,11 @@ pub enum AuditDetail {
     CallReason(Reason),
     Attempt(AttemptOutcome),
     CallOutcome(CallOutcome),
+    CancelReason(CancelReason),
+    /// A refused move on a call: not this person's (`true`) or not now.
+    MoveRefused {
+        not_yours: bool,
+    },
     /// Sign-out of every session of the account.
     Everywhere,
     /// A sign-in attempt: the login id typed, and what happened.
@@ -228,6 +237,11 @@ pub fn parse_detail(action: AuditAction, outcome: AuditOutcome, detail: &str) ->
                 return AuditDetail::CallOutcome(o);
             }
         }
+        AuditAction::CallCancel if outcome == AuditOutcome::Done => {
+            if let Some(r) = CancelReason::parse(detail) {
+                return AuditDetail::CancelReason(r);
+            }
+        }
         AuditAction::SignOut if detail == "everywhere" => return AuditDetail::Everywhere,
         AuditAction::SignIn | AuditAction::SignInSecondFactor => {
             let (login, what) = match detail.rsplit_once(": ") {
@@ -245,6 +259,15 @@ pub fn parse_detail(action: AuditAction, outcome: AuditOutcome, detail: &str) ->
             return AuditDetail::SignIn { login, what };
         }
         _ => {}
+    }
+    // A refused move on a call: `AnswerOwn: not yours`, `Close: not now`.
+    if outcome == AuditOutcome::Denied {
+        if detail.ends_with(": not yours") {
+            return AuditDetail::MoveRefused { not_yours: true };
+        }
+        if detail.ends_with(": not now") {
+            return AuditDetail::MoveRefused { not_yours: false };
+        }
     }
     if looks_like_code(detail) {
         AuditDetail::Unworded
@@ -268,6 +291,8 @@ mod tests {
             ("break_glass", A::BreakGlass),
             ("read_audit", A::ReadAudit),
             ("call_attempt", A::CallAttempt),
+            ("call_cancel", A::CallCancel),
+            ("call_restart", A::CallRestart),
             ("handoff_ack", A::HandoffAck),
             ("register_absence", A::RegisterAbsence),
             ("cancel_absence", A::CancelAbsence),
@@ -361,6 +386,24 @@ mod tests {
                 D::CallOutcome(CallOutcome::ManagedAtHome),
             ),
             (A::SignOut, O::Done, "everywhere", D::Everywhere),
+            (
+                A::CallCancel,
+                O::Done,
+                "called_119",
+                D::CancelReason(CancelReason::Called119),
+            ),
+            (
+                A::CallAttempt,
+                O::Denied,
+                "AnswerOwn: not yours",
+                D::MoveRefused { not_yours: true },
+            ),
+            (
+                A::RecordOutcome,
+                O::Denied,
+                "Close: not now",
+                D::MoveRefused { not_yours: false },
+            ),
             (A::SignOut, O::Done, "", D::None),
             (
                 A::SignIn,

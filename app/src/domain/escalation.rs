@@ -58,6 +58,56 @@ pub struct PolicyStep {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EscalationPolicy {
     pub steps: Vec<PolicyStep>,
+    /// How many more times the whole path is walked when its last wait
+    /// passes with nobody answering, before the call is 応答なし (as
+    /// GoAlert's "repeat"). Policies stored before this existed read as 0.
+    #[serde(default)]
+    pub repeat: u32,
+}
+
+/// The most a policy may repeat its path: more only delays the alarm.
+pub const MAX_REPEAT: u32 = 3;
+
+/// How long a step rings when its policy gave it no wait (the hospital at
+/// the end used to have none, and a path that ends without a wait never
+/// raises its alarm).
+pub const DEFAULT_WAIT_MINUTES: u32 = 10;
+
+/// The wait of a step: every step has one, the last one too.
+pub fn wait_of(step: &ResolvedStep) -> u32 {
+    if step.wait_minutes == 0 {
+        DEFAULT_WAIT_MINUTES
+    } else {
+        step.wait_minutes
+    }
+}
+
+/// What happens when the wait of step `index` of a path of `len` steps
+/// passes with nobody answering, with `repeats_left` walks of the path
+/// still owed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterTimeout {
+    /// Call the next step.
+    Next(usize),
+    /// Walk the path again from its first step (one repeat used).
+    Repeat,
+    /// Nobody left: the call becomes 応答なし, an alarm.
+    RunOut,
+}
+
+pub fn after_timeout(index: usize, len: usize, repeats_left: u32) -> AfterTimeout {
+    if index + 1 < len {
+        AfterTimeout::Next(index + 1)
+    } else if repeats_left > 0 && len > 0 {
+        AfterTimeout::Repeat
+    } else {
+        AfterTimeout::RunOut
+    }
+}
+
+/// The repeat a policy asks for, bounded by [`MAX_REPEAT`].
+pub fn repeats_of(policy: &EscalationPolicy) -> u32 {
+    policy.repeat.min(MAX_REPEAT)
 }
 
 impl EscalationPolicy {
@@ -75,8 +125,9 @@ impl EscalationPolicy {
                 step(StepTarget::Secondary, 10),
                 step(StepTarget::TeamDutyDoctor, 10),
                 step(StepTarget::TeamDoctorsByDistance, 5),
-                step(StepTarget::BackupHospital, 0),
+                step(StepTarget::BackupHospital, DEFAULT_WAIT_MINUTES),
             ],
+            repeat: 0,
         }
     }
 }
@@ -398,7 +449,7 @@ pub fn resolve_path(
         path.call_contact(
             Origin {
                 index: None,
-                wait_minutes: 0,
+                wait_minutes: DEFAULT_WAIT_MINUTES,
             },
             context.backup_hospital.as_ref(),
             CalleeRole::BackupHospital,
@@ -748,6 +799,7 @@ mod tests {
                     wait_minutes: 10,
                 })
                 .collect(),
+            repeat: 0,
         }
     }
 
@@ -1120,9 +1172,58 @@ mod tests {
         let last = path.last().expect("a path");
         assert_eq!(
             (last.callee.id, last.policy_step, last.wait_minutes),
-            (HOSPITAL, Some(4), 0),
-            "the hospital closes the suggested policy"
+            (HOSPITAL, Some(4), DEFAULT_WAIT_MINUTES),
+            "the hospital closes the suggested policy, and it too has a wait"
         );
+    }
+
+    #[test]
+    fn every_step_has_a_wait_the_last_one_too() {
+        let path = resolve_path(&EscalationPolicy::suggested(), &context(), friday_evening());
+        assert!(path.iter().all(|s| wait_of(s) > 0), "{path:?}");
+        let mut step = path[0].clone();
+        step.wait_minutes = 0;
+        assert_eq!(wait_of(&step), DEFAULT_WAIT_MINUTES);
+        step.wait_minutes = 3;
+        assert_eq!(wait_of(&step), 3);
+    }
+
+    #[test]
+    fn a_path_that_runs_out_repeats_then_raises_the_alarm() {
+        let cases = [
+            // (step index, path length, repeats left, expected)
+            (0, 3, 0, AfterTimeout::Next(1)),
+            (1, 3, 0, AfterTimeout::Next(2)),
+            (2, 3, 0, AfterTimeout::RunOut),
+            (2, 3, 1, AfterTimeout::Repeat),
+            (2, 3, 2, AfterTimeout::Repeat),
+            (0, 3, 2, AfterTimeout::Next(1)),
+            (0, 1, 0, AfterTimeout::RunOut),
+            (0, 1, 1, AfterTimeout::Repeat),
+            (0, 0, 1, AfterTimeout::RunOut),
+        ];
+        for (index, len, left, expected) in cases {
+            assert_eq!(
+                after_timeout(index, len, left),
+                expected,
+                "step {index} of {len}, {left} repeats left"
+            );
+        }
+    }
+
+    #[test]
+    fn a_stored_policy_without_repeat_still_loads_and_repeat_is_bounded() {
+        let old = r#"{"steps":[{"target":"Attending","wait_minutes":10}]}"#;
+        let policy: EscalationPolicy = serde_json::from_str(old).expect("old JSON loads");
+        assert_eq!(policy.repeat, 0);
+        let cases = [(0, 0), (1, 1), (3, 3), (7, MAX_REPEAT)];
+        for (asked, got) in cases {
+            let p = EscalationPolicy {
+                repeat: asked,
+                ..policy.clone()
+            };
+            assert_eq!(repeats_of(&p), got, "repeat {asked}");
+        }
     }
 
     struct PolicyCase {

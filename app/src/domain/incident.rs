@@ -169,9 +169,26 @@ pub enum CallState {
     Advised,
     Arrived,
     Closed,
+    /// Ended by the opening nurse before anyone came (see [`CancelReason`]).
+    Cancelled,
 }
 
 impl CallState {
+    pub const ALL: [CallState; 7] = [
+        CallState::Calling,
+        CallState::Exhausted,
+        CallState::Accepted,
+        CallState::Advised,
+        CallState::Arrived,
+        CallState::Closed,
+        CallState::Cancelled,
+    ];
+
+    /// Whether the call is over (closed with an outcome, or cancelled).
+    pub fn is_finished(self) -> bool {
+        matches!(self, CallState::Closed | CallState::Cancelled)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             CallState::Calling => "calling",
@@ -180,20 +197,12 @@ impl CallState {
             CallState::Advised => "advised",
             CallState::Arrived => "arrived",
             CallState::Closed => "closed",
+            CallState::Cancelled => "cancelled",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            CallState::Calling,
-            CallState::Exhausted,
-            CallState::Accepted,
-            CallState::Advised,
-            CallState::Arrived,
-            CallState::Closed,
-        ]
-        .into_iter()
-        .find(|c| c.as_str() == s)
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
     }
 }
 
@@ -208,9 +217,24 @@ pub enum AttemptOutcome {
     /// Written by the engine when a step's wait ran out.
     TimedOut,
     Arrived,
+    /// The opening nurse walked the path again after it ran out.
+    Restarted,
+    /// The opening nurse cancelled the call.
+    Cancelled,
 }
 
 impl AttemptOutcome {
+    pub const ALL: [AttemptOutcome; 8] = [
+        AttemptOutcome::NoAnswer,
+        AttemptOutcome::Declined,
+        AttemptOutcome::Accepted,
+        AttemptOutcome::Advised,
+        AttemptOutcome::TimedOut,
+        AttemptOutcome::Arrived,
+        AttemptOutcome::Restarted,
+        AttemptOutcome::Cancelled,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             AttemptOutcome::NoAnswer => "no_answer",
@@ -219,20 +243,13 @@ impl AttemptOutcome {
             AttemptOutcome::Advised => "advised",
             AttemptOutcome::TimedOut => "timed_out",
             AttemptOutcome::Arrived => "arrived",
+            AttemptOutcome::Restarted => "restarted",
+            AttemptOutcome::Cancelled => "cancelled",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            AttemptOutcome::NoAnswer,
-            AttemptOutcome::Declined,
-            AttemptOutcome::Accepted,
-            AttemptOutcome::Advised,
-            AttemptOutcome::TimedOut,
-            AttemptOutcome::Arrived,
-        ]
-        .into_iter()
-        .find(|o| o.as_str() == s)
+        Self::ALL.into_iter().find(|o| o.as_str() == s)
     }
 }
 
@@ -277,6 +294,13 @@ pub enum CallOutcome {
 }
 
 impl CallOutcome {
+    pub const ALL: [CallOutcome; 4] = [
+        CallOutcome::ManagedAtHome,
+        CallOutcome::Admitted,
+        CallOutcome::Transported,
+        CallOutcome::DeathConfirmed,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             CallOutcome::ManagedAtHome => "managed_at_home",
@@ -295,6 +319,212 @@ impl CallOutcome {
         ]
         .into_iter()
         .find(|o| o.as_str() == s)
+    }
+}
+
+/// Why the opening nurse cancels a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CancelReason {
+    /// The family is reassured; nobody needs to come.
+    FamilySettled,
+    /// The nurse called the ambulance (119).
+    #[serde(rename = "called_119")]
+    Called119,
+    /// The patient was taken to hospital.
+    PatientTransported,
+}
+
+impl CancelReason {
+    pub const ALL: [CancelReason; 3] = [
+        CancelReason::FamilySettled,
+        CancelReason::Called119,
+        CancelReason::PatientTransported,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CancelReason::FamilySettled => "family_settled",
+            CancelReason::Called119 => "called_119",
+            CancelReason::PatientTransported => "patient_transported",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// A move someone makes on a call. Each has its own rule in [`may`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CallMove {
+    /// The doctor being called answers on his own phone: accepts (ETA),
+    /// advises by phone, or declines.
+    AnswerOwn,
+    /// The nurse who opened the call records the callee's answer given on
+    /// the phone ("桜井先生が電話で受諾、25分"), or that nobody answered.
+    RecordForCallee,
+    /// Another doctor of the team or of the path takes the call himself
+    /// ("私が行きます"): accepts or advises, and becomes the responder.
+    TakeOver,
+    /// The doctor on the way is at the house.
+    Arrive,
+    /// The outcome and the hand-off, once someone has answered.
+    Close,
+    /// The opening nurse ends the call with a [`CancelReason`].
+    Cancel,
+    /// The opening nurse walks the path again after it ran out.
+    Restart,
+}
+
+impl CallMove {
+    pub const ALL: [CallMove; 7] = [
+        CallMove::AnswerOwn,
+        CallMove::RecordForCallee,
+        CallMove::TakeOver,
+        CallMove::Arrive,
+        CallMove::Close,
+        CallMove::Cancel,
+        CallMove::Restart,
+    ];
+}
+
+/// Who the viewer is to this call, as loaded by the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CallRelation {
+    /// The viewer opened the call.
+    pub opened_call: bool,
+    /// The viewer is the staff member the current step calls.
+    pub current_callee: bool,
+    /// The viewer is the doctor who answered (accepted or advised).
+    pub responder: bool,
+    /// The viewer is the patient's attending physician.
+    pub attending: bool,
+    /// The viewer is a physician of the patient's team or named on the
+    /// path ([`may_respond`]), so may take the call himself.
+    pub may_respond: bool,
+}
+
+/// Whether a physician may answer a call he is not being called for:
+/// one named on the path, the attending or secondary physician, or a
+/// covering doctor of the clinic team whose family agreed to house calls.
+/// A covering doctor who may only read the card, or a break-glass reader,
+/// may not: nobody would be on the way.
+pub fn may_respond(
+    role: crate::domain::access::Role,
+    basis: &crate::domain::access::Basis,
+    on_path: bool,
+    house_calls_consented: bool,
+) -> bool {
+    use crate::domain::access::{Basis, CareRole, Role};
+    role == Role::Physician
+        && (on_path
+            || matches!(
+                basis,
+                Basis::CareTeam(CareRole::Attending | CareRole::Secondary)
+            )
+            || (*basis == Basis::CoveringTeamWithConsent && house_calls_consented))
+}
+
+/// Whether `who` may make `mv` on a call at all (in some state).
+fn may_ever(who: &CallRelation, mv: CallMove) -> bool {
+    match mv {
+        CallMove::AnswerOwn => who.current_callee,
+        CallMove::RecordForCallee | CallMove::Cancel | CallMove::Restart => who.opened_call,
+        CallMove::TakeOver => who.may_respond && !who.current_callee,
+        CallMove::Arrive => who.responder || who.opened_call,
+        CallMove::Close => who.responder || who.attending,
+    }
+}
+
+/// Whether `mv` makes sense in `state`, whoever asks.
+fn fits_state(state: CallState, mv: CallMove) -> bool {
+    use CallState as S;
+    match mv {
+        CallMove::AnswerOwn | CallMove::RecordForCallee | CallMove::TakeOver => {
+            matches!(state, S::Calling | S::Exhausted)
+        }
+        CallMove::Arrive => state == S::Accepted,
+        // Only once someone has answered: never while calling.
+        CallMove::Close => matches!(state, S::Accepted | S::Advised | S::Arrived),
+        CallMove::Cancel => matches!(state, S::Calling | S::Exhausted | S::Accepted | S::Advised),
+        CallMove::Restart => state == S::Exhausted,
+    }
+}
+
+/// Why a move is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoveRefusal {
+    /// This person never may (403).
+    NotYours,
+    /// Not in the call's present state: it has moved on (409).
+    NotNow,
+}
+
+/// Whether `who` may make `mv` on a call in `state`.
+pub fn may(who: &CallRelation, state: CallState, mv: CallMove) -> Result<(), MoveRefusal> {
+    if !may_ever(who, mv) {
+        Err(MoveRefusal::NotYours)
+    } else if !fits_state(state, mv) {
+        Err(MoveRefusal::NotNow)
+    } else {
+        Ok(())
+    }
+}
+
+/// Which move a recorded outcome is, for this viewer: the opening nurse
+/// records for the callee, the callee answers for himself, anyone else
+/// takes the call over. `None` for an outcome nobody records by hand.
+pub fn move_for(who: &CallRelation, outcome: AttemptOutcome) -> Option<CallMove> {
+    use AttemptOutcome as O;
+    match outcome {
+        O::Arrived => Some(CallMove::Arrive),
+        O::TimedOut | O::Restarted | O::Cancelled => None,
+        O::NoAnswer => Some(CallMove::RecordForCallee),
+        O::Declined if who.opened_call => Some(CallMove::RecordForCallee),
+        O::Declined => Some(CallMove::AnswerOwn),
+        O::Accepted | O::Advised if who.opened_call => Some(CallMove::RecordForCallee),
+        O::Accepted | O::Advised if who.current_callee => Some(CallMove::AnswerOwn),
+        O::Accepted | O::Advised => Some(CallMove::TakeOver),
+    }
+}
+
+/// Who is credited with an answer: the taker when he took the call over,
+/// otherwise the callee of the step.
+pub fn responder_of(
+    mv: CallMove,
+    viewer: uuid::Uuid,
+    callee: Option<uuid::Uuid>,
+) -> Option<uuid::Uuid> {
+    match mv {
+        CallMove::TakeOver => Some(viewer),
+        CallMove::AnswerOwn => Some(viewer),
+        _ => callee,
+    }
+}
+
+/// The forms the viewer sees: exactly the moves [`may`] allows now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ViewerMoves {
+    pub answer_own: bool,
+    pub record_for_callee: bool,
+    pub take_over: bool,
+    pub arrive: bool,
+    pub close: bool,
+    pub cancel: bool,
+    pub restart: bool,
+}
+
+pub fn viewer_moves(who: &CallRelation, state: CallState) -> ViewerMoves {
+    let ok = |mv| may(who, state, mv).is_ok();
+    ViewerMoves {
+        answer_own: ok(CallMove::AnswerOwn),
+        record_for_callee: ok(CallMove::RecordForCallee),
+        take_over: ok(CallMove::TakeOver),
+        arrive: ok(CallMove::Arrive),
+        close: ok(CallMove::Close),
+        cancel: ok(CallMove::Cancel),
+        restart: ok(CallMove::Restart),
     }
 }
 
@@ -488,5 +718,255 @@ mod tests {
             };
             assert_eq!(board_scope(&actor), expected, "{role:?}");
         }
+    }
+
+    #[test]
+    fn who_may_make_which_move_in_which_state() {
+        use CallMove as M;
+        use CallState as S;
+        let nurse = CallRelation {
+            opened_call: true,
+            ..Default::default()
+        };
+        let callee = CallRelation {
+            current_callee: true,
+            may_respond: true,
+            ..Default::default()
+        };
+        let team_doctor = CallRelation {
+            may_respond: true,
+            ..Default::default()
+        };
+        let responder = CallRelation {
+            responder: true,
+            may_respond: true,
+            ..Default::default()
+        };
+        let attending = CallRelation {
+            attending: true,
+            may_respond: true,
+            ..Default::default()
+        };
+        // A covering doctor who may only read the card, a break-glass
+        // reader, another nurse of the station: nothing at all.
+        let reader = CallRelation::default();
+        let open = [S::Calling, S::Exhausted];
+        let answered = [S::Accepted, S::Advised, S::Arrived];
+        let cancellable = [S::Calling, S::Exhausted, S::Accepted, S::Advised];
+        let none: [S; 0] = [];
+        // (who, name, move, the states where it is allowed; elsewhere it is
+        // NotNow if the person may ever make it, else NotYours)
+        let cases: Vec<(CallRelation, &str, M, &[S])> = vec![
+            (nurse, "opening nurse", M::RecordForCallee, &open),
+            (nurse, "opening nurse", M::Cancel, &cancellable),
+            (nurse, "opening nurse", M::Restart, &[S::Exhausted]),
+            (nurse, "opening nurse", M::Arrive, &[S::Accepted]),
+            (nurse, "opening nurse", M::Close, &none),
+            (nurse, "opening nurse", M::AnswerOwn, &none),
+            (nurse, "opening nurse", M::TakeOver, &none),
+            (callee, "callee", M::AnswerOwn, &open),
+            (callee, "callee", M::TakeOver, &none),
+            (callee, "callee", M::Close, &none),
+            (callee, "callee", M::Arrive, &none),
+            (callee, "callee", M::Cancel, &none),
+            (callee, "callee", M::RecordForCallee, &none),
+            (team_doctor, "team doctor", M::TakeOver, &open),
+            (team_doctor, "team doctor", M::AnswerOwn, &none),
+            (team_doctor, "team doctor", M::Close, &none),
+            (team_doctor, "team doctor", M::Arrive, &none),
+            (team_doctor, "team doctor", M::Restart, &none),
+            (responder, "responder", M::Arrive, &[S::Accepted]),
+            (responder, "responder", M::Close, &answered),
+            (responder, "responder", M::Cancel, &none),
+            (attending, "attending", M::Close, &answered),
+            (attending, "attending", M::TakeOver, &open),
+            (attending, "attending", M::Arrive, &none),
+        ];
+        for (who, name, mv, allowed) in &cases {
+            for state in S::ALL {
+                let expected = if allowed.contains(&state) {
+                    Ok(())
+                } else if allowed.is_empty() {
+                    Err(MoveRefusal::NotYours)
+                } else {
+                    Err(MoveRefusal::NotNow)
+                };
+                assert_eq!(may(who, state, *mv), expected, "{name} {mv:?} {state:?}");
+            }
+        }
+        for mv in M::ALL {
+            for state in S::ALL {
+                assert_eq!(
+                    may(&reader, state, mv),
+                    Err(MoveRefusal::NotYours),
+                    "reader {mv:?} {state:?}"
+                );
+            }
+        }
+        // Nobody closes while the call is still calling.
+        for who in [nurse, callee, team_doctor, responder, attending, reader] {
+            assert!(may(&who, S::Calling, M::Close).is_err(), "{who:?}");
+        }
+    }
+
+    #[test]
+    fn an_outcome_is_the_move_of_who_records_it() {
+        use AttemptOutcome as O;
+        use CallMove as M;
+        let nurse = CallRelation {
+            opened_call: true,
+            ..Default::default()
+        };
+        let callee = CallRelation {
+            current_callee: true,
+            ..Default::default()
+        };
+        let other = CallRelation::default();
+        let cases = [
+            (nurse, O::Accepted, Some(M::RecordForCallee)),
+            (nurse, O::Advised, Some(M::RecordForCallee)),
+            (nurse, O::Declined, Some(M::RecordForCallee)),
+            (nurse, O::NoAnswer, Some(M::RecordForCallee)),
+            (nurse, O::Arrived, Some(M::Arrive)),
+            (callee, O::Accepted, Some(M::AnswerOwn)),
+            (callee, O::Declined, Some(M::AnswerOwn)),
+            (callee, O::NoAnswer, Some(M::RecordForCallee)),
+            (other, O::Accepted, Some(M::TakeOver)),
+            (other, O::Advised, Some(M::TakeOver)),
+            (other, O::Declined, Some(M::AnswerOwn)),
+            (other, O::TimedOut, None),
+            (nurse, O::Restarted, None),
+            (nurse, O::Cancelled, None),
+        ];
+        for (who, outcome, expected) in cases {
+            assert_eq!(move_for(&who, outcome), expected, "{who:?} {outcome:?}");
+        }
+        let me = uuid::Uuid::from_u128(7);
+        let callee_id = uuid::Uuid::from_u128(8);
+        assert_eq!(responder_of(M::TakeOver, me, Some(callee_id)), Some(me));
+        assert_eq!(
+            responder_of(M::RecordForCallee, me, Some(callee_id)),
+            Some(callee_id)
+        );
+        assert_eq!(responder_of(M::RecordForCallee, me, None), None);
+    }
+
+    #[test]
+    fn only_doctors_of_the_team_or_the_path_may_take_a_call() {
+        use crate::domain::access::{Basis, CareRole, Role};
+        let until = chrono::Utc::now();
+        let cases = [
+            (
+                Role::Physician,
+                Basis::CareTeam(CareRole::Attending),
+                false,
+                false,
+                true,
+            ),
+            (
+                Role::Physician,
+                Basis::CareTeam(CareRole::Secondary),
+                false,
+                false,
+                true,
+            ),
+            (
+                Role::Physician,
+                Basis::CoveringTeamWithConsent,
+                false,
+                true,
+                true,
+            ),
+            (
+                Role::Physician,
+                Basis::CoveringTeamWithConsent,
+                false,
+                false,
+                false,
+            ),
+            (
+                Role::Physician,
+                Basis::CoveringTeamWithConsent,
+                true,
+                false,
+                true,
+            ),
+            (
+                Role::Physician,
+                Basis::BreakGlass { until },
+                false,
+                true,
+                false,
+            ),
+            (
+                Role::Physician,
+                Basis::BreakGlass { until },
+                true,
+                true,
+                true,
+            ),
+            (
+                Role::Physician,
+                Basis::CareTeam(CareRole::CareManager),
+                false,
+                true,
+                false,
+            ),
+            (
+                Role::Nurse,
+                Basis::CareTeam(CareRole::NurseStation),
+                true,
+                true,
+                false,
+            ),
+        ];
+        for (role, basis, on_path, consent, expected) in cases {
+            assert_eq!(
+                may_respond(role, &basis, on_path, consent),
+                expected,
+                "{role:?} {basis:?} path {on_path} consent {consent}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_forms_shown_are_the_moves_allowed() {
+        let nurse = CallRelation {
+            opened_call: true,
+            ..Default::default()
+        };
+        let calling = viewer_moves(&nurse, CallState::Calling);
+        assert!(calling.record_for_callee && calling.cancel);
+        assert!(!calling.close && !calling.restart && !calling.take_over);
+        assert!(viewer_moves(&nurse, CallState::Exhausted).restart);
+        assert_eq!(
+            viewer_moves(&CallRelation::default(), CallState::Calling),
+            ViewerMoves::default()
+        );
+    }
+
+    #[test]
+    fn cancel_reasons_round_trip() {
+        for r in CancelReason::ALL {
+            assert_eq!(CancelReason::parse(r.as_str()), Some(r));
+            // The wire spelling is the database spelling.
+            assert_eq!(
+                serde_json::to_value(r).unwrap(),
+                serde_json::Value::from(r.as_str())
+            );
+        }
+        for o in AttemptOutcome::ALL {
+            assert_eq!(
+                serde_json::to_value(o).unwrap(),
+                serde_json::Value::from(o.as_str())
+            );
+        }
+        for o in AttemptOutcome::ALL {
+            assert_eq!(AttemptOutcome::parse(o.as_str()), Some(o));
+        }
+        for s in CallState::ALL {
+            assert_eq!(CallState::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(CancelReason::parse("timed_out"), None);
     }
 }

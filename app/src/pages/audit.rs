@@ -9,7 +9,9 @@ use crate::domain::audit_log::{
     parse_detail, AuditAction, AuditDetail, AuditOutcome, SignInDetail,
 };
 use crate::domain::time::format_tokyo_minute;
-use crate::i18n::{attempt_outcome_key, call_outcome_key, reason_key, use_i18n, I18n, Key};
+use crate::i18n::{
+    attempt_outcome_key, call_outcome_key, cancel_reason_key, reason_key, use_i18n, I18n, Key,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -97,6 +99,8 @@ fn action_key(action: AuditAction) -> Key {
         A::ReadAudit => Key::AuditActReadAudit,
         A::ManageRoster => Key::AuditActManageRoster,
         A::CallAttempt => Key::AuditActCallAttempt,
+        A::CallCancel => Key::AuditActCallCancel,
+        A::CallRestart => Key::AuditActCallRestart,
         A::HandoffAck => Key::AuditActHandoffAck,
         A::RegisterAbsence => Key::AuditActRegisterAbsence,
         A::CancelAbsence => Key::AuditActCancelAbsence,
@@ -180,6 +184,9 @@ fn detail_words(i18n: I18n, detail: &AuditDetail) -> String {
         AuditDetail::CallReason(reason) => t(reason_key(*reason)),
         AuditDetail::Attempt(outcome) => t(attempt_outcome_key(*outcome)),
         AuditDetail::CallOutcome(outcome) => t(call_outcome_key(*outcome)),
+        AuditDetail::CancelReason(reason) => t(cancel_reason_key(*reason)),
+        AuditDetail::MoveRefused { not_yours: true } => t(Key::AuditMoveNotYours),
+        AuditDetail::MoveRefused { not_yours: false } => t(Key::AuditMoveNotNow),
         AuditDetail::Everywhere => t(Key::AuditEverywhere),
         AuditDetail::SignIn { login, what } => {
             let what = match what {

@@ -4,40 +4,31 @@
 //! Every control is a plain form, so it works before hydration.
 
 use crate::api::calls::{
-    call_board, escalation_now, get_call, my_handoffs, AcknowledgeHandoff, BoardRow, CallView,
-    CloseCall, OpenCall, RecordAttempt,
+    call_board, escalation_now, get_call, my_handoffs, AcknowledgeHandoff, AttemptView, BoardRow,
+    CallView, CancelCall, CloseCall, OpenCall, RecordAttempt, RestartCall,
 };
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form_error::FormError;
 use crate::domain::escalation::{CalleeRole, Reason as PathReason, ResolvedStep};
-use crate::domain::incident::{CallState, Reason};
+use crate::domain::incident::{AttemptOutcome, CallOutcome, CallState, CancelReason, Reason};
 use crate::domain::night_card::tel_href;
 use crate::domain::time::format_tokyo_minute;
-use crate::i18n::{use_i18n, I18n, Key, Lang};
+use crate::i18n::{
+    attempt_outcome_key, call_outcome_key, cancel_reason_key, reason_key, use_i18n, I18n, Key, Lang,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-fn reason_key(r: Reason) -> Key {
-    match r {
-        Reason::Fever => Key::ReasonFever,
-        Reason::Pain => Key::ReasonPain,
-        Reason::Breathing => Key::ReasonBreathing,
-        Reason::Fall => Key::ReasonFall,
-        Reason::Device => Key::ReasonDevice,
-        Reason::Death => Key::ReasonDeath,
-        Reason::Other => Key::ReasonOther,
-    }
-}
-
 fn state_key(s: CallState) -> Key {
     match s {
         CallState::Calling => Key::StateCalling,
-        CallState::Exhausted => Key::StateExhausted,
+        CallState::Exhausted => Key::StateRunOut,
         CallState::Accepted => Key::StateAccepted,
         CallState::Advised => Key::StateAdvised,
         CallState::Arrived => Key::StateArrived,
         CallState::Closed => Key::StateClosed,
+        CallState::Cancelled => Key::StateCancelled,
     }
 }
 
@@ -241,6 +232,8 @@ pub fn CallPage() -> impl IntoView {
     let (live, set_live) = signal(false);
     let attempt = ServerAction::<RecordAttempt>::new();
     let close = ServerAction::<CloseCall>::new();
+    let cancel = ServerAction::<CancelCall>::new();
+    let restart = ServerAction::<RestartCall>::new();
     let call = Resource::new(
         move || {
             (
@@ -248,6 +241,7 @@ pub fn CallPage() -> impl IntoView {
                 changes.get(),
                 attempt.version().get(),
                 close.version().get(),
+                (cancel.version().get(), restart.version().get()),
             )
         },
         |(id, ..)| get_call(id),
@@ -271,7 +265,7 @@ pub fn CallPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match call.await {
-                    Ok(view) => view! { <CallScreen call=view attempt close /> }.into_any(),
+                    Ok(view) => view! { <CallScreen call=view attempt close cancel restart /> }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
@@ -304,16 +298,102 @@ fn live_updates(url: String, set_changes: WriteSignal<u32>, set_live: WriteSigna
     on_cleanup(move || source.close());
 }
 
+/// One line of the call log, in words: who, what, and who recorded it.
+fn attempt_line(i18n: I18n, a: &AttemptView) -> String {
+    let mut line = format!("{} ", format_tokyo_minute(a.at));
+    match (&a.responder_name, a.taken_over) {
+        (Some(responder), true) => {
+            line.push_str(responder);
+            line.push_str(
+                &i18n
+                    .t(Key::AttemptTookOver)
+                    .replace("{callee}", &a.callee_name),
+            );
+        }
+        _ if a.callee_name.is_empty() => {}
+        _ => line.push_str(&a.callee_name),
+    }
+    line.push_str(" — ");
+    line.push_str(i18n.t(attempt_outcome_key(a.outcome)));
+    if let Some(m) = a.eta_minutes {
+        line.push_str(&format!(" ({m}{})", i18n.t(Key::Minutes)));
+    }
+    if let Some(recorder) = &a.recorded_by_name {
+        line.push_str(" · ");
+        line.push_str(&i18n.t(Key::RecordedBy).replace("{name}", recorder));
+    }
+    if a.round > 0 {
+        line.push_str(" · ");
+        line.push_str(
+            &i18n
+                .t(Key::RoundLabel)
+                .replace("{n}", &(a.round + 1).to_string()),
+        );
+    }
+    line
+}
+
+/// A hidden-field form posting one outcome to `call_attempt`.
+#[component]
+fn OutcomeButton(
+    attempt: ServerAction<RecordAttempt>,
+    call_id: String,
+    step: String,
+    outcome: &'static str,
+    label: String,
+    testid: String,
+) -> impl IntoView {
+    view! {
+        <ActionForm action=attempt attr:class="inline">
+            <input type="hidden" name="call_id" value=call_id />
+            <input type="hidden" name="step" value=step />
+            <input type="hidden" name="outcome" value=outcome />
+            <input type="hidden" name="eta_minutes" value="" />
+            <input type="hidden" name="note" value="" />
+            <button type="submit" class="button" data-testid=testid>{label}</button>
+        </ActionForm>
+    }
+}
+
+/// An accept form with its ETA field.
+#[component]
+fn AcceptForm(
+    attempt: ServerAction<RecordAttempt>,
+    call_id: String,
+    step: String,
+    label: String,
+    testid: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ActionForm action=attempt attr:class="stack">
+            <input type="hidden" name="call_id" value=call_id />
+            <input type="hidden" name="step" value=step />
+            <input type="hidden" name="outcome" value="accepted" />
+            <input type="hidden" name="note" value="" />
+            <label><span>{i18n.t(Key::EtaMinutes)}</span>
+                <input type="number" name="eta_minutes" min="0" max="600" inputmode="numeric" required
+                    data-testid=format!("{testid}-eta") />
+            </label>
+            <button type="submit" class="button primary" data-testid=testid>{label}</button>
+        </ActionForm>
+    }
+}
+
 #[component]
 fn CallScreen(
     call: CallView,
     attempt: ServerAction<RecordAttempt>,
     close: ServerAction<CloseCall>,
+    cancel: ServerAction<CancelCall>,
+    restart: ServerAction<RestartCall>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let state = call.state;
+    let moves = call.moves;
     let current = call.path.get(call.current_step).cloned();
     let step = call.current_step.to_string();
+    let id = call.id.to_string();
     let open = matches!(state, CallState::Calling | CallState::Exhausted);
     let reason = Reason::parse(&call.reason)
         .map(reason_key)
@@ -333,24 +413,181 @@ fn CallScreen(
     .flatten()
     .collect::<Vec<_>>()
     .join("  ");
+    let callee_name = current
+        .as_ref()
+        .map(|s| s.callee.name.clone())
+        .unwrap_or_default();
+
+    // The alarm comes first: nobody on the path answered.
+    let run_out = (state == CallState::Exhausted).then(|| {
+        let hospital = call.backup_hospital.clone();
+        let id = id.clone();
+        view! {
+            <section class="block alarm run-out" role="alert" data-testid="run-out">
+                <h2>{i18n.t(Key::StateRunOut)}</h2>
+                <p>{i18n.t(Key::RunOutBody)}</p>
+                <a class="button danger big" href="tel:119" data-testid="run-out-119">{i18n.t(Key::Call119)}</a>
+                {hospital.map(|(name, phone)| view! {
+                    <a class="button call big" href=tel_href(&phone) data-testid="run-out-hospital">
+                        {i18n.t(Key::CallBackupHospital)}": "{name}" "{phone.clone()}
+                    </a>
+                })}
+                {moves.restart.then(|| view! {
+                    <ActionForm action=restart attr:class="inline">
+                        <input type="hidden" name="call_id" value=id.clone() />
+                        <button type="submit" class="button" data-testid="restart">{i18n.t(Key::RestartPath)}</button>
+                    </ActionForm>
+                })}
+                <FormError action=restart />
+            </section>
+        }
+    });
+
+    let answer_own = moves.answer_own.then(|| {
+        view! {
+            <section class="block actions" data-testid="answer-own">
+                <AcceptForm attempt call_id=id.clone() step=step.clone()
+                    label=i18n.t(Key::Accept).to_owned() testid="accept" />
+                <div class="row">
+                    <OutcomeButton attempt call_id=id.clone() step=step.clone() outcome="advised"
+                        label=i18n.t(Key::Advised).to_owned() testid="own-advised".to_owned() />
+                    <OutcomeButton attempt call_id=id.clone() step=step.clone() outcome="declined"
+                        label=i18n.t(Key::DeclineOwn).to_owned() testid="own-declined".to_owned() />
+                </div>
+            </section>
+        }
+    });
+
+    let record_for = moves.record_for_callee.then(|| {
+        let title = i18n.t(Key::RecordForTitle).replace("{name}", &callee_name);
+        let calling = state == CallState::Calling;
+        view! {
+            <section class="block actions" data-testid="record-for">
+                <h2>{title}</h2>
+                <AcceptForm attempt call_id=id.clone() step=step.clone()
+                    label=i18n.t(Key::RecordAccepted).to_owned() testid="record-accept" />
+                <div class="row">
+                    {calling.then(|| view! {
+                        <OutcomeButton attempt call_id=id.clone() step=step.clone() outcome="no_answer"
+                            label=i18n.t(Key::NoAnswer).to_owned() testid="outcome-no_answer".to_owned() />
+                        <OutcomeButton attempt call_id=id.clone() step=step.clone() outcome="declined"
+                            label=i18n.t(Key::Declined).to_owned() testid="outcome-declined".to_owned() />
+                    })}
+                    <OutcomeButton attempt call_id=id.clone() step=step.clone() outcome="advised"
+                        label=i18n.t(Key::Advised).to_owned() testid="outcome-advised".to_owned() />
+                </div>
+            </section>
+        }
+    });
+
+    let take_over = moves.take_over.then(|| {
+        view! {
+            <section class="block actions" data-testid="take-over">
+                <h2>{i18n.t(Key::TakeOverTitle)}</h2>
+                <AcceptForm attempt call_id=id.clone() step=step.clone()
+                    label=i18n.t(Key::TakeOverGo).to_owned() testid="take-over-go" />
+                <OutcomeButton attempt call_id=id.clone() step=step.clone() outcome="advised"
+                    label=i18n.t(Key::TakeOverAdvise).to_owned() testid="take-over-advise".to_owned() />
+            </section>
+        }
+    });
+
+    let forms_error =
+        (moves.answer_own || moves.record_for_callee || moves.take_over || moves.arrive)
+            .then(|| view! { <FormError action=attempt /> });
+
+    let arrive = moves.arrive.then(|| {
+        view! {
+            <section class="block actions">
+                <OutcomeButton attempt call_id=id.clone() step=step.clone() outcome="arrived"
+                    label=i18n.t(Key::Arrived).to_owned() testid="arrived".to_owned() />
+            </section>
+        }
+    });
+
+    let close_id = id.clone();
+    let close_form = moves.close.then(|| view! {
+        <section class="block close">
+            <h2>{i18n.t(Key::CloseTitle)}</h2>
+            <ActionForm action=close attr:class="stack">
+                <input type="hidden" name="call_id" value=close_id />
+                <label><span>{i18n.t(Key::CallOutcomeLabel)}</span>
+                    <select name="outcome" data-testid="close-outcome">
+                        {CallOutcome::ALL.into_iter().map(|o| view! {
+                            <option value=o.as_str()>{i18n.t(call_outcome_key(o))}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label><span>{i18n.t(Key::DiedAt)}</span>
+                    <input type="text" name="died_at" inputmode="numeric" maxlength="5" placeholder="02:35" /></label>
+                <label><span>{i18n.t(Key::AdmittedTo)}</span>
+                    <input type="text" name="admitted_to" maxlength="200" /></label>
+                <label><span>{i18n.t(Key::Summary)}</span>
+                    <textarea name="summary" rows="4" required maxlength="4000"></textarea></label>
+                <FormError action=close />
+                <button type="submit" class="button primary" data-testid="close-call">{i18n.t(Key::CloseCall)}</button>
+            </ActionForm>
+        </section>
+    });
+
+    let cancel_id = id.clone();
+    let cancel_form = moves.cancel.then(|| view! {
+        <section class="block cancel" data-testid="cancel">
+            <h2>{i18n.t(Key::CancelTitle)}</h2>
+            <ActionForm action=cancel attr:class="stack">
+                <input type="hidden" name="call_id" value=cancel_id />
+                <fieldset class="reasons">
+                    <legend>{i18n.t(Key::CancelReasonLabel)}</legend>
+                    {CancelReason::ALL.into_iter().map(|r| view! {
+                        <label class="choice">
+                            <input type="radio" name="reason" value=r.as_str() required />
+                            <span>{i18n.t(cancel_reason_key(r))}</span>
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+                <FormError action=cancel />
+                <button type="submit" class="button" data-testid="cancel-call">{i18n.t(Key::CancelCall)}</button>
+            </ActionForm>
+        </section>
+    });
+
     view! {
+        {run_out}
         <header class="identity">
             <p class="kana">{call.patient_kana.clone()}</p>
             <h1 class="name" data-testid="patient-name">{call.patient_name.clone()}</h1>
             <p class="facts">
                 <span class="age">{call.age}{i18n.t(Key::AgeSuffix)}</span>
+                {call.dnar.then(|| view! { <span class="chip danger" data-testid="banner-dnar">"DNAR"</span> })}
+                {call.home_death.then(|| view! {
+                    <span class="chip calm" data-testid="banner-home-death">{i18n.t(Key::DeathAtHomeExpected)}</span>
+                })}
                 <span>{i18n.t(reason)}</span>
                 <span>{format_tokyo_minute(call.opened_at)}</span>
             </p>
         </header>
         <section class=format!("block call-state state-{}", state.as_str()) data-testid="call-state"
             data-state=state.as_str()>
-            <h2>{i18n.t(state_key(state))}</h2>
+            <h2 data-testid="call-state-words">{i18n.t(state_key(state))}</h2>
             {call.accepted_by.clone().map(|doctor| view! {
                 <p class="accepted" data-testid="accepted">
-                    {doctor}" · "{i18n.t(Key::Eta)}": "
-                    <strong data-testid="eta">{call.eta_minutes.unwrap_or(0)}{i18n.t(Key::Minutes)}</strong>
+                    <span data-testid="responder">{doctor}</span>
+                    {call.eta_minutes.map(|m| view! {
+                        " · "{i18n.t(Key::Eta)}": "
+                        <strong data-testid="eta">{m}{i18n.t(Key::Minutes)}</strong>
+                    })}
+                    {call.answer_recorded_by.clone().map(|nurse| view! {
+                        " · "<span data-testid="answer-recorded-by">
+                            {i18n.t(Key::AnsweredOnPhone).replace("{name}", &nurse)}
+                        </span>
+                    })}
                 </p>
+            })}
+            {call.outcome.map(|o| view! {
+                <p class="outcome" data-testid="call-outcome">{i18n.t(Key::CallOutcomeLabel)}": "{i18n.t(call_outcome_key(o))}</p>
+            })}
+            {call.cancel_reason.map(|r| view! {
+                <p class="outcome" data-testid="cancel-reason">{i18n.t(Key::CancelledBecause)}": "{i18n.t(cancel_reason_key(r))}</p>
             })}
             {(!vitals_line.is_empty()).then(|| view! { <p class="vitals-line">{vitals_line.clone()}</p> })}
             {(!call.note.is_empty()).then(|| view! { <p class="note">{call.note.clone()}</p> })}
@@ -379,86 +616,13 @@ fn CallScreen(
             </section>
         })}
 
-        {open.then(|| {
-            let step = step.clone();
-            let step_b = step.clone();
-            let accept_label = if call.viewer_is_callee { Key::Accept } else { Key::AcceptedWithEta };
-            view! {
-                <section class="block actions">
-                    <ActionForm action=attempt attr:class="stack">
-                        <input type="hidden" name="call_id" value=call.id.to_string() />
-                        <input type="hidden" name="step" value=step.clone() />
-                        <input type="hidden" name="outcome" value="accepted" />
-                        <input type="hidden" name="note" value="" />
-                        <label><span>{i18n.t(Key::EtaMinutes)}</span>
-                            <input type="number" name="eta_minutes" min="0" max="600" inputmode="numeric" required />
-                        </label>
-                        <button type="submit" class="button primary" data-testid="accept">
-                            {i18n.t(accept_label)}
-                        </button>
-                    </ActionForm>
-                    <div class="row">
-                        {[("no_answer", Key::NoAnswer), ("declined", Key::Declined), ("advised", Key::Advised)]
-                            .into_iter()
-                            .filter(|(o, _)| state == CallState::Calling || *o == "advised")
-                            .map(|(outcome, key)| {
-                                let step = step_b.clone();
-                                view! {
-                                <ActionForm action=attempt attr:class="inline">
-                                    <input type="hidden" name="call_id" value=call.id.to_string() />
-                                    <input type="hidden" name="step" value=step />
-                                    <input type="hidden" name="outcome" value=outcome />
-                                    <input type="hidden" name="eta_minutes" value="" />
-                                    <input type="hidden" name="note" value="" />
-                                    <button type="submit" class="button" data-testid=format!("outcome-{outcome}")>
-                                        {i18n.t(key)}
-                                    </button>
-                                </ActionForm>
-                            }})
-                            .collect_view()}
-                    </div>
-                    <FormError action=attempt />
-                </section>
-            }
-        })}
-
-        {(state == CallState::Accepted).then(|| view! {
-            <section class="block actions">
-                <ActionForm action=attempt>
-                    <input type="hidden" name="call_id" value=call.id.to_string() />
-                    <input type="hidden" name="step" value=step.clone() />
-                    <input type="hidden" name="outcome" value="arrived" />
-                    <input type="hidden" name="eta_minutes" value="" />
-                    <input type="hidden" name="note" value="" />
-                    <button type="submit" class="button primary" data-testid="arrived">{i18n.t(Key::Arrived)}</button>
-                </ActionForm>
-            </section>
-        })}
-
-        {(call.viewer_may_close && state != CallState::Closed).then(|| view! {
-            <section class="block close">
-                <h2>{i18n.t(Key::CloseTitle)}</h2>
-                <ActionForm action=close attr:class="stack">
-                    <input type="hidden" name="call_id" value=call.id.to_string() />
-                    <label><span>{i18n.t(Key::CallReason)}</span>
-                        <select name="outcome" data-testid="close-outcome">
-                            <option value="managed_at_home">{i18n.t(Key::OutcomeManagedAtHome)}</option>
-                            <option value="admitted">{i18n.t(Key::OutcomeAdmitted)}</option>
-                            <option value="transported">{i18n.t(Key::OutcomeTransported)}</option>
-                            <option value="death_confirmed">{i18n.t(Key::OutcomeDeathConfirmed)}</option>
-                        </select>
-                    </label>
-                    <label><span>{i18n.t(Key::DiedAt)}</span>
-                        <input type="text" name="died_at" inputmode="numeric" maxlength="5" placeholder="02:35" /></label>
-                    <label><span>{i18n.t(Key::AdmittedTo)}</span>
-                        <input type="text" name="admitted_to" maxlength="200" /></label>
-                    <label><span>{i18n.t(Key::Summary)}</span>
-                        <textarea name="summary" rows="4" required maxlength="4000"></textarea></label>
-                    <FormError action=close />
-                    <button type="submit" class="button primary" data-testid="close-call">{i18n.t(Key::CloseCall)}</button>
-                </ActionForm>
-            </section>
-        })}
+        {answer_own}
+        {record_for}
+        {take_over}
+        {arrive}
+        {forms_error}
+        {close_form}
+        {cancel_form}
 
         <section class="block">
             <h2>{i18n.t(Key::Path)}</h2>
@@ -467,12 +631,7 @@ fn CallScreen(
         <section class="block">
             <h2>{i18n.t(Key::Attempts)}</h2>
             <ul class="attempts" data-testid="attempts">
-                {call.attempts.iter().map(|a| view! {
-                    <li>
-                        {format_tokyo_minute(a.at)}" "{a.callee_name.clone()}" — "{a.outcome.clone()}
-                        {a.eta_minutes.map(|m| format!(" ({m}{})", i18n.t(Key::Minutes)))}
-                    </li>
-                }).collect_view()}
+                {call.attempts.iter().map(|a| view! { <li>{attempt_line(i18n, a)}</li> }).collect_view()}
             </ul>
         </section>
     }
@@ -497,7 +656,8 @@ pub fn HandoffsPage() -> impl IntoView {
                             {items.into_iter().map(|h| view! {
                                 <li class="notice" data-testid="handoff">
                                     <strong>{h.patient_name}</strong>" · "{format_tokyo_minute(h.created_at)}
-                                    " · "{h.written_by}" · "{h.outcome}
+                                    " · "{h.written_by}
+                                    {h.outcome.map(|o| format!(" · {}", i18n.t(call_outcome_key(o))))}
                                     <p class="reason">{h.summary}</p>
                                     <a href=format!("/calls/{}", h.call_id)>{i18n.t(Key::CallTitle)}</a>
                                     <ActionForm action=ack attr:class="inline">
@@ -575,16 +735,37 @@ fn BoardLine(row: BoardRow) -> impl IntoView {
             {row.eta_minutes.map(|m| view! { " · "{i18n.t(Key::Eta)}" "{m}{i18n.t(Key::Minutes)} })}
         </p>
     });
+    let alarm = (state == CallState::Exhausted).then(|| {
+        view! {
+            <p class="alarm-note" data-testid="board-alarm">
+                {i18n.t(Key::BoardRunOutAlarm)}
+                {row.exhausted_at.map(|t| format!(" ({})", format_tokyo_minute(t)))}
+            </p>
+        }
+    });
+    let cancelled = row.cancel_reason.map(|r| {
+        view! {
+            <p class="answer" data-testid="board-cancel">
+                {i18n.t(Key::CancelledBecause)}": "{i18n.t(cancel_reason_key(r))}
+            </p>
+        }
+    });
+    let class = if state == CallState::Exhausted {
+        format!("board-line alarm state-{}", state.as_str())
+    } else {
+        format!("board-line state-{}", state.as_str())
+    };
     view! {
-        <li class=format!("board-line state-{}", state.as_str()) data-testid="board-line"
-            data-state=state.as_str()>
+        <li class=class data-testid="board-line" data-state=state.as_str()>
             <p class="head">
-                <span class="state">{i18n.t(state_key(state))}</span>
+                <span class="state" data-testid="board-state">{i18n.t(state_key(state))}</span>
                 <span>{i18n.t(Key::CallBoardOpened)}" "{format_tokyo_minute(row.opened_at)}</span>
             </p>
             <p class="where">{row.station}{row.team.map(|t| format!(" · {t}"))}</p>
+            {alarm}
             {now_calling}
             {answer}
+            {cancelled}
             <a href=format!("/calls/{}", row.id)>{i18n.t(Key::CallBoardOpen)}</a>
         </li>
     }

@@ -2,7 +2,7 @@
 
 use crate::api::calls::{AttemptView, BoardRow, CallView, HandoffView};
 use crate::domain::escalation::ResolvedStep;
-use crate::domain::incident::{BoardScope, CallState, Vitals};
+use crate::domain::incident::{BoardScope, CallOutcome, CallState, CancelReason, Vitals};
 use crate::domain::night_card::{Address, Coordinates};
 use crate::domain::patient::age_on;
 use crate::domain::time::tokyo_date;
@@ -27,6 +27,11 @@ pub async fn view(
         r#"
         select i.id, i.patient_id, i.reason, i.note, i.opened_at, i.state, i.current_step,
                i.step_deadline, i.eta_minutes, i.accepted_at, i.arrived_at, i.outcome, i.version,
+               i.opened_by as opened_by_id, i.accepted_by as accepted_by_id, i.round,
+               i.cancel_reason, p.attending_physician_id,
+               (w.resuscitation = 'dnar') as "dnar?", w.death_at_home_expected as "home_death?",
+               case when i.answer_recorded_by is distinct from i.accepted_by
+                    then rec.family_name || ' ' || rec.given_name end as "answer_recorded_by?",
                i.vitals as "vitals!: Json<Vitals>",
                i.path as "path!: Json<Vec<ResolvedStep>>",
                p.family_name || ' ' || p.given_name as "patient_name!",
@@ -40,7 +45,14 @@ pub async fn view(
                  as "handoff_acknowledged?",
                coalesce((select json_agg(json_build_object(
                           'at', a.at, 'step_index', a.step_index, 'callee_name', a.callee_name,
-                          'outcome', a.outcome, 'eta_minutes', a.eta_minutes, 'note', a.note)
+                          'outcome', a.outcome, 'eta_minutes', a.eta_minutes, 'note', a.note,
+                          'round', a.round, 'responder_name', a.responder_name,
+                          'taken_over', a.responder_id is not null
+                                        and a.responder_id is distinct from a.callee_id,
+                          'recorded_by_name',
+                            case when a.recorded_by is distinct from coalesce(a.responder_id, a.callee_id)
+                                 then (select r.family_name || ' ' || r.given_name
+                                         from staff r where r.id = a.recorded_by) end)
                           order by a.at, a.id)
                            from incident_attempts a where a.incident_id = i.id),
                         '[]'::json) as "attempts!: Json<Vec<AttemptView>>"
@@ -48,6 +60,8 @@ pub async fn view(
           join patients p on p.id = i.patient_id
           join staff nurse on nurse.id = i.opened_by
           left join staff doc on doc.id = i.accepted_by
+          left join staff rec on rec.id = i.answer_recorded_by
+          left join acp_wishes w on w.patient_id = i.patient_id
          where i.id = $1
         "#,
         call
@@ -79,7 +93,8 @@ pub async fn view(
         age: age_on(r.birth_date, tokyo_date(now)),
         route_url: address.coordinates.map(|_| address.route_url()),
         address: address.one_line(),
-        dnar: None,
+        dnar: r.dnar.unwrap_or(false),
+        home_death: r.home_death.unwrap_or(false),
         reason: r.reason,
         vitals: r.vitals.0,
         note: r.note,
@@ -91,24 +106,33 @@ pub async fn view(
         current_step: usize::try_from(r.current_step).unwrap_or(0),
         step_deadline: r.step_deadline,
         accepted_by: r.accepted_by,
+        answer_recorded_by: r.answer_recorded_by,
         eta_minutes: r.eta_minutes,
         accepted_at: r.accepted_at,
         arrived_at: r.arrived_at,
-        outcome: r.outcome,
+        outcome: r.outcome.as_deref().and_then(CallOutcome::parse),
+        cancel_reason: r.cancel_reason.as_deref().and_then(CancelReason::parse),
+        round: r.round,
         attempts: r.attempts.0,
         version: r.version,
-        viewer_is_callee: false,
-        viewer_may_close: false,
+        opened_by_id: r.opened_by_id,
+        accepted_by_id: r.accepted_by_id,
+        attending_id: r.attending_physician_id,
+        moves: Default::default(),
+        backup_hospital: None,
         handoff_acknowledged: r.handoff_acknowledged,
     }))
 }
 
 /// The call is answered (accepted, advised) or the doctor arrived.
+/// `responder` is the doctor who really answered; `recorded_by` who
+/// recorded it (he himself, or the opening nurse on his behalf).
 pub async fn settle(
     conn: &mut PgConnection,
     call: Uuid,
     state: CallState,
-    callee: Option<Uuid>,
+    responder: Option<Uuid>,
+    recorded_by: Uuid,
     eta_minutes: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
@@ -130,13 +154,15 @@ pub async fn settle(
                 "update incidents
                     set state = $2, step_deadline = null,
                         accepted_by = (select id from staff where id = $3),
+                        answer_recorded_by = $6,
                         accepted_at = $4, eta_minutes = $5, version = version + 1
                   where id = $1",
                 call,
                 other.as_str(),
-                callee,
+                responder,
                 now,
-                eta_minutes
+                eta_minutes,
+                recorded_by,
             )
             .execute(&mut *conn)
             .await?;
@@ -187,6 +213,29 @@ pub async fn close(
     Ok(())
 }
 
+/// The opening nurse ends the call with a reason.
+pub async fn cancel(
+    conn: &mut PgConnection,
+    call: Uuid,
+    by: Uuid,
+    reason: CancelReason,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update incidents
+            set state = 'cancelled', step_deadline = null, closed_at = $2, closed_by = $3,
+                cancel_reason = $4, version = version + 1
+          where id = $1",
+        call,
+        now,
+        by,
+        reason.as_str(),
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 pub async fn open_handoffs(
     db: impl PgExecutor<'_>,
     attending: Uuid,
@@ -215,7 +264,7 @@ pub async fn open_handoffs(
             patient_name: r.patient_name,
             written_by: r.written_by,
             created_at: r.created_at,
-            outcome: r.outcome,
+            outcome: CallOutcome::parse(&r.outcome),
             summary: r.summary,
         })
         .collect())
@@ -255,7 +304,7 @@ pub async fn board(
     let rows = sqlx::query!(
         r#"
         select i.id, i.opened_at, i.state, i.current_step, i.step_deadline, i.eta_minutes,
-               i.accepted_at, i.arrived_at, i.closed_at,
+               i.accepted_at, i.arrived_at, i.closed_at, i.cancel_reason, i.exhausted_at,
                i.path as "path!: Json<Vec<ResolvedStep>>",
                t.name as "team?",
                o.name as station,
@@ -266,12 +315,12 @@ pub async fn board(
           join staff nurse on nurse.id = i.opened_by
           join organizations o on o.id = nurse.organization_id
           left join staff doc on doc.id = i.accepted_by
-         where (i.state <> 'closed' or i.closed_at >= $1)
+         where (i.state not in ('closed', 'cancelled') or i.closed_at >= $1)
            and ($2::boolean
                 or nurse.organization_id = $3
                 or i.path @> jsonb_build_array(jsonb_build_object(
                      'callee', jsonb_build_object('id', $4::uuid))))
-         order by i.state = 'closed', i.opened_at desc
+         order by i.state = 'exhausted' desc, i.state in ('closed', 'cancelled'), i.opened_at desc
          limit 100
         "#,
         since,
@@ -301,6 +350,8 @@ pub async fn board(
                 accepted_at: r.accepted_at,
                 arrived_at: r.arrived_at,
                 closed_at: r.closed_at,
+                cancel_reason: r.cancel_reason.as_deref().and_then(CancelReason::parse),
+                exhausted_at: r.exhausted_at,
             }
         })
         .collect())
