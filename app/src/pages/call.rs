@@ -10,7 +10,7 @@ use crate::api::calls::{
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form_error::FormError;
 use crate::domain::escalation::{CalleeRole, Reason as PathReason, ResolvedStep};
-use crate::domain::incident::{AttemptOutcome, CallOutcome, CallState, CancelReason, Reason};
+use crate::domain::incident::{CallOutcome, CallState, CancelReason, Reason};
 use crate::domain::night_card::tel_href;
 use crate::domain::time::format_tokyo_minute;
 use crate::i18n::{
