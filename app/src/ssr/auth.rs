@@ -44,10 +44,23 @@ impl CurrentUser {
     }
 }
 
+/// How many argon2 computations (hashes and verifications) this process has
+/// run: lets a test check by counting that every sign-in costs the same.
+static ARGON2_RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+pub fn argon2_runs() -> u64 {
+    ARGON2_RUNS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+fn count_argon2_run() {
+    ARGON2_RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Hashes a password with argon2id (default parameters: 19 MiB, 2 passes).
 pub async fn hash_password(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
+        count_argon2_run();
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
@@ -72,6 +85,7 @@ pub async fn verify_password(password: String, hash: Option<String>) -> bool {
         let Ok(parsed) = PasswordHash::new(hash) else {
             return false;
         };
+        count_argon2_run();
         Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok()
@@ -82,6 +96,7 @@ pub async fn verify_password(password: String, hash: Option<String>) -> bool {
 
 fn dummy_hash() -> String {
     let salt = SaltString::generate(&mut OsRng);
+    count_argon2_run();
     Argon2::default()
         .hash_password(b"not-a-real-password", &salt)
         .map(|h| h.to_string())
