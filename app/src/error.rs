@@ -35,6 +35,10 @@ pub enum AppError {
     /// The request never reached our code, or its answer could not be read.
     #[error("transport: {0}")]
     Transport(String),
+    // --- issue 9: sign-in door ---
+    /// Too many password checks waiting; try again in a moment.
+    #[error("server busy")]
+    ServerBusy,
 }
 
 impl AppError {
@@ -49,6 +53,8 @@ impl AppError {
             AppError::BadCredentials => 401,
             AppError::Throttled(_) => 429,
             AppError::Internal | AppError::Transport(_) => 500,
+            // --- issue 9: sign-in door ---
+            AppError::ServerBusy => 503,
         }
     }
 
@@ -67,6 +73,8 @@ impl AppError {
             AppError::Throttled(_) => (Key::ErrorThrottled, Key::ErrorThrottled),
             AppError::Internal => (Key::ErrorInternalTitle, Key::ErrorInternalBody),
             AppError::Transport(_) => (Key::ErrorNetworkTitle, Key::ErrorNetworkBody),
+            // --- issue 9: sign-in door ---
+            AppError::ServerBusy => (Key::ErrorServerBusy, Key::ErrorServerBusy),
         }
     }
 }
@@ -87,6 +95,16 @@ fn invalid_field_key(field: &str) -> Key {
         "summary" => Key::InvalidSummary,
         "died_at" => Key::InvalidDiedAt,
         "admitted_to" => Key::InvalidAdmittedTo,
+        // --- issue 9: sign-in door ---
+        "calendar_from" => Key::InvalidCalendarFrom,
+        "current_password" => Key::InvalidCurrentPassword,
+        "new_password_too_short" => Key::InvalidNewPasswordTooShort,
+        "new_password_too_long" => Key::InvalidNewPasswordTooLong,
+        "new_password_contains_login_id" => Key::InvalidNewPasswordLoginId,
+        "new_password_common" => Key::InvalidNewPasswordCommon,
+        "new_password_control" => Key::InvalidNewPasswordControl,
+        "new_password_same" => Key::InvalidNewPasswordSame,
+        "new_password_mismatch" => Key::InvalidNewPasswordMismatch,
         _ => Key::InvalidInput,
     }
 }
@@ -151,6 +169,8 @@ mod tests {
             (AppError::Throttled(chrono::Utc::now()), 429),
             (AppError::Internal, 500),
             (AppError::Transport("x".into()), 500),
+            // --- issue 9: sign-in door ---
+            (AppError::ServerBusy, 503),
         ];
         for (error, status) in cases {
             assert_eq!(error.status(), status, "{error:?}");
@@ -170,6 +190,12 @@ mod tests {
             ("break_glass_reason", "理由", "reason"),
             ("died_at", "HH:MM", "HH:MM"),
             ("something_new", "入力内容を確認", "check what you entered"),
+            // --- issue 9: sign-in door ---
+            ("calendar_from", "2000年1月1日", "1 January 2000"),
+            ("new_password_too_short", "12 文字", "12 characters"),
+            ("new_password_contains_login_id", "ログインID", "login ID"),
+            ("new_password_common", "よく使われる", "commonly used"),
+            ("current_password", "現在のパスワード", "current password"),
         ];
         for (field, ja, en) in cases {
             let error = AppError::Invalid(field.into());

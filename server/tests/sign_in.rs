@@ -34,11 +34,20 @@ fn trust_the_loopback_proxy() {
 }
 
 /// A password sign-in from `client` (as the trusted proxy reports it).
-async fn login_from(app: &common::TestApp, client: &str, login_id: &str, password: &str) -> reqwest::Response {
+async fn login_from(
+    app: &common::TestApp,
+    client: &str,
+    login_id: &str,
+    password: &str,
+) -> reqwest::Response {
     app.client
         .post(app.url("/api/login"))
         .header("x-forwarded-for", client)
-        .form(&[("login_id", login_id), ("password", password), ("next", "/")])
+        .form(&[
+            ("login_id", login_id),
+            ("password", password),
+            ("next", "/"),
+        ])
         .send()
         .await
         .expect("request")
@@ -76,7 +85,11 @@ async fn wrong_passwords_are_slowed_with_a_clear_message(pool: PgPool) {
         .await
         .unwrap();
     let r = login_from(&app, "203.0.113.5", "nurse2", server::demo::DEMO_PASSWORD).await;
-    assert!(sets_a_session(&r), "signed in after the delay: {}", r.status());
+    assert!(
+        sets_a_session(&r),
+        "signed in after the delay: {}",
+        r.status()
+    );
 
     // Another account is not affected.
     let mut other = app.clone_base();
@@ -123,7 +136,11 @@ async fn an_outsiders_wrong_passwords_do_not_stop_the_owner_from_her_own_address
         assert!([401, 429].contains(&r.status().as_u16()), "{}", r.status());
     }
     let owner = login_from(&app, "203.0.113.50", "doctor3", server::demo::DEMO_PASSWORD).await;
-    assert!(sets_a_session(&owner), "the owner signs in: {}", owner.status());
+    assert!(
+        sets_a_session(&owner),
+        "the owner signs in: {}",
+        owner.status()
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -150,7 +167,11 @@ async fn past_the_account_ceiling_only_addresses_that_signed_in_before_get_throu
     let fresh = login_from(&app, "192.0.2.99", "doctor4", server::demo::DEMO_PASSWORD).await;
     assert_eq!(fresh.status().as_u16(), 429, "a new address waits");
     let known = login_from(&app, "203.0.113.60", "doctor4", server::demo::DEMO_PASSWORD).await;
-    assert!(sets_a_session(&known), "her own address gets through: {}", known.status());
+    assert!(
+        sets_a_session(&known),
+        "her own address gets through: {}",
+        known.status()
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -159,7 +180,11 @@ async fn throttled_attempts_are_one_audit_row_per_window(pool: PgPool) {
     let app = spawn_app(pool.clone()).await;
     let mut throttled = 0;
     for _ in 0..25 {
-        if login_from(&app, "198.51.100.9", "nurse2", "guess").await.status() == 429 {
+        if login_from(&app, "198.51.100.9", "nurse2", "guess")
+            .await
+            .status()
+            == 429
+        {
             throttled += 1;
         }
     }
@@ -176,7 +201,10 @@ async fn throttled_attempts_are_one_audit_row_per_window(pool: PgPool) {
         .fetch_one(&pool)
         .await
         .unwrap_or(1);
-    assert!(rows <= 2, "{rows} rows: one per window, not one per attempt");
+    assert!(
+        rows <= 2,
+        "{rows} rows: one per window, not one per attempt"
+    );
     assert_eq!(rows, windows, "one row per window");
     let all: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'sign_in'")
         .fetch_one(&pool)
@@ -190,7 +218,13 @@ async fn a_forged_forwarded_for_does_not_change_the_recorded_address(pool: PgPoo
     trust_the_loopback_proxy();
     let app = spawn_app(pool.clone()).await;
     // The client wrote "6.6.6.6"; our proxy appended the address it saw.
-    let r = login_from(&app, "6.6.6.6, 203.0.113.77", "nurse1", server::demo::DEMO_PASSWORD).await;
+    let r = login_from(
+        &app,
+        "6.6.6.6, 203.0.113.77",
+        "nurse1",
+        server::demo::DEMO_PASSWORD,
+    )
+    .await;
     assert!(sets_a_session(&r), "{}", r.status());
     let session_ip: String = sqlx::query_scalar("select ip from sessions")
         .fetch_one(&pool)
