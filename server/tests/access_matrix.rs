@@ -70,6 +70,9 @@ const SERVER_FUNCTIONS: &[(&str, Kind)] = &[
     ("/api/list_absences", Kind::NoPatientData),
     ("/api/register_absence", Kind::NoPatientData),
     ("/api/cancel_absence", Kind::NoPatientData),
+    // --- issue 9: sign-in door ---
+    // The signed-in user's own password; server/tests/password_change.rs.
+    ("/api/change_password", Kind::NoPatientData),
 ];
 
 /// The server functions that edit a card (`Action::EditCard`).
