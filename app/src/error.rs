@@ -40,6 +40,10 @@ pub enum AppError {
     /// for another, closing or cancelling someone else's call).
     #[error("not your move on this call")]
     NotYourCallMove,
+    // --- issue 9: sign-in door ---
+    /// Too many password checks waiting; try again in a moment.
+    #[error("server busy")]
+    ServerBusy,
 }
 
 impl AppError {
@@ -56,6 +60,8 @@ impl AppError {
             AppError::Internal | AppError::Transport(_) => 500,
             // --- issue 8: calls ---
             AppError::NotYourCallMove => 403,
+            // --- issue 9: sign-in door ---
+            AppError::ServerBusy => 503,
         }
     }
 
@@ -76,6 +82,8 @@ impl AppError {
             AppError::Transport(_) => (Key::ErrorNetworkTitle, Key::ErrorNetworkBody),
             // --- issue 8: calls ---
             AppError::NotYourCallMove => (Key::ErrorCallMoveTitle, Key::ErrorCallMoveBody),
+            // --- issue 9: sign-in door ---
+            AppError::ServerBusy => (Key::ErrorServerBusy, Key::ErrorServerBusy),
         }
     }
 }
@@ -98,6 +106,16 @@ fn invalid_field_key(field: &str) -> Key {
         "admitted_to" => Key::InvalidAdmittedTo,
         // --- issue 8: calls ---
         "cancel_reason" => Key::InvalidCancelReason,
+        // --- issue 9: sign-in door ---
+        "calendar_from" => Key::InvalidCalendarFrom,
+        "current_password" => Key::InvalidCurrentPassword,
+        "new_password_too_short" => Key::InvalidNewPasswordTooShort,
+        "new_password_too_long" => Key::InvalidNewPasswordTooLong,
+        "new_password_contains_login_id" => Key::InvalidNewPasswordLoginId,
+        "new_password_common" => Key::InvalidNewPasswordCommon,
+        "new_password_control" => Key::InvalidNewPasswordControl,
+        "new_password_same" => Key::InvalidNewPasswordSame,
+        "new_password_mismatch" => Key::InvalidNewPasswordMismatch,
         _ => Key::InvalidInput,
     }
 }
@@ -164,6 +182,8 @@ mod tests {
             (AppError::Transport("x".into()), 500),
             // --- issue 8: calls ---
             (AppError::NotYourCallMove, 403),
+            // --- issue 9: sign-in door ---
+            (AppError::ServerBusy, 503),
         ];
         for (error, status) in cases {
             assert_eq!(error.status(), status, "{error:?}");
@@ -183,6 +203,12 @@ mod tests {
             ("break_glass_reason", "理由", "reason"),
             ("died_at", "HH:MM", "HH:MM"),
             ("something_new", "入力内容を確認", "check what you entered"),
+            // --- issue 9: sign-in door ---
+            ("calendar_from", "2000年1月1日", "1 January 2000"),
+            ("new_password_too_short", "12 文字", "12 characters"),
+            ("new_password_contains_login_id", "ログインID", "login ID"),
+            ("new_password_common", "よく使われる", "commonly used"),
+            ("current_password", "現在のパスワード", "current password"),
         ];
         for (field, ja, en) in cases {
             let error = AppError::Invalid(field.into());

@@ -431,6 +431,7 @@ pub enum Key {
     AuditActPasskeyRegister,
     AuditActPasskeyRemove,
     AuditActTotpEnrol,
+    AuditActPasswordChange,
     AuditActSignIn,
     AuditActSignInSecondFactor,
     AuditActSignOut,
@@ -503,6 +504,24 @@ pub enum Key {
     CancelledBecause,
     CallOutcomeLabel,
     RoundLabel,
+    // --- issue 9: sign-in door ---
+    ErrorServerBusy,
+    InvalidCalendarFrom,
+    InvalidCurrentPassword,
+    InvalidNewPasswordTooShort,
+    InvalidNewPasswordTooLong,
+    InvalidNewPasswordLoginId,
+    InvalidNewPasswordCommon,
+    InvalidNewPasswordControl,
+    InvalidNewPasswordSame,
+    InvalidNewPasswordMismatch,
+    PasswordChangeTitle,
+    PasswordChangeHelp,
+    CurrentPassword,
+    NewPassword,
+    NewPasswordAgain,
+    PasswordChangeSubmit,
+    PasswordChanged,
 }
 
 /// The text of `key` in `lang`.
@@ -945,6 +964,7 @@ pub fn text(lang: Lang, key: Key) -> &'static str {
         Key::AuditActPasskeyRegister => ("パスキーの登録", "Added a passkey"),
         Key::AuditActPasskeyRemove => ("パスキーの削除", "Removed a passkey"),
         Key::AuditActTotpEnrol => ("認証アプリの登録", "Enrolled an authenticator app"),
+        Key::AuditActPasswordChange => ("パスワードの変更", "Changed the password"),
         Key::AuditActSignIn => ("サインイン", "Sign-in"),
         Key::AuditActSignInSecondFactor => ("2段階認証", "Second sign-in step"),
         Key::AuditActSignOut => ("サインアウト", "Sign-out"),
@@ -1017,6 +1037,60 @@ pub fn text(lang: Lang, key: Key) -> &'static str {
         Key::CancelledBecause => ("取り消し理由", "Cancelled because"),
         Key::CallOutcomeLabel => ("結果", "Outcome"),
         Key::RoundLabel => ("{n}巡目", "round {n}"),
+        // --- issue 9: sign-in door ---
+        Key::ErrorServerBusy => (
+            "ただいまサインインが混み合っています。数秒後にもう一度お試しください。",
+            "Too many sign-ins at once. Please try again in a few seconds.",
+        ),
+        Key::InvalidCalendarFrom => (
+            "表示できるのは 2000年1月1日から 2199年12月31日までです。日付を確認してください。",
+            "The calendar covers 1 January 2000 to 31 December 2199. Check the date.",
+        ),
+        Key::InvalidCurrentPassword => (
+            "現在のパスワードが正しくありません。",
+            "The current password is not correct.",
+        ),
+        Key::InvalidNewPasswordTooShort => (
+            "新しいパスワードは 12 文字以上にしてください(覚えやすい長い文が安全です)。",
+            "The new password needs at least 12 characters (a long sentence you remember is safest).",
+        ),
+        Key::InvalidNewPasswordTooLong => (
+            "新しいパスワードは 256 文字以内にしてください。",
+            "The new password can have at most 256 characters.",
+        ),
+        Key::InvalidNewPasswordLoginId => (
+            "新しいパスワードにログインIDを含めないでください。",
+            "The new password must not contain your login ID.",
+        ),
+        Key::InvalidNewPasswordCommon => (
+            "このパスワードはよく使われるため推測されやすく、使えません。",
+            "This password is commonly used and easy to guess; choose another.",
+        ),
+        Key::InvalidNewPasswordControl => (
+            "新しいパスワードに改行やタブは使えません。",
+            "The new password cannot contain line breaks or tabs.",
+        ),
+        Key::InvalidNewPasswordSame => (
+            "新しいパスワードが現在のものと同じです。",
+            "The new password is the same as the current one.",
+        ),
+        Key::InvalidNewPasswordMismatch => (
+            "確認用に入力した新しいパスワードが一致しません。",
+            "The two new passwords do not match.",
+        ),
+        Key::PasswordChangeTitle => ("パスワードの変更", "Change password"),
+        Key::PasswordChangeHelp => (
+            "12 文字以上。ログインIDやよく使われるパスワードは使えません。変更すると、この端末以外のログインはすべて終了します。",
+            "At least 12 characters, not containing your login ID and not a common password. Changing it signs you out on every other device.",
+        ),
+        Key::CurrentPassword => ("現在のパスワード", "Current password"),
+        Key::NewPassword => ("新しいパスワード", "New password"),
+        Key::NewPasswordAgain => ("新しいパスワード(確認)", "New password again"),
+        Key::PasswordChangeSubmit => ("パスワードを変更", "Change password"),
+        Key::PasswordChanged => (
+            "パスワードを変更しました。ほかの端末のログインは終了しました。",
+            "Password changed. You were signed out on every other device.",
+        ),
     };
     match lang {
         Lang::Ja => ja,

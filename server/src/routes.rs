@@ -120,15 +120,19 @@ async fn reject_cross_site_writes(
 
 /// HSTS, only on responses to requests that came over TLS: the app itself
 /// speaks plain HTTP behind a TLS-terminating proxy, which says so in
-/// `X-Forwarded-Proto` (trusted only with `NIGHTCALL_TRUST_PROXY=1`). Sent
+/// `X-Forwarded-Proto` (believed only from a trusted proxy, the rule of
+/// `app::domain::client_addr`: `NIGHTCALL_TRUSTED_PROXIES`). Sent
 /// over plain HTTP the header would be ignored by browsers anyway, and on a
 /// developer's `localhost` it would do harm.
 async fn strict_transport_over_tls(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let trust_proxy = matches!(std::env::var("NIGHTCALL_TRUST_PROXY").as_deref(), Ok("1"));
-    let tls = came_over_tls(trust_proxy, request.headers());
+    let peer = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let tls = came_over_tls(peer, &app::ssr::auth::trusted_proxies(), request.headers());
     let mut response = next.run(request).await;
     if tls {
         response.headers_mut().insert(
@@ -172,9 +176,15 @@ fn is_private_path(path: &str) -> bool {
         || path.ends_with(".js"))
 }
 
-/// Whether a request reached the proxy over HTTPS.
-fn came_over_tls(trust_proxy: bool, headers: &HeaderMap) -> bool {
-    trust_proxy
+/// Whether a request reached the proxy over HTTPS: only a trusted proxy
+/// (the peer of this connection) is believed, as for `X-Forwarded-For`;
+/// the value is the edge proxy's, the first of the list.
+fn came_over_tls(
+    peer: Option<std::net::IpAddr>,
+    trusted: &app::domain::client_addr::TrustedProxies,
+    headers: &HeaderMap,
+) -> bool {
+    peer.is_some_and(|peer| app::domain::client_addr::peer_is_trusted(peer, trusted))
         && headers
             .get("x-forwarded-proto")
             .and_then(|v| v.to_str().ok())
@@ -266,26 +276,39 @@ mod tests {
 
     #[test]
     fn strict_transport_only_behind_a_trusted_tls_proxy() {
+        use app::domain::client_addr::TrustedProxies;
+        let proxies = TrustedProxies::parse("10.0.0.0/8, 127.0.0.1").0;
         let cases = [
-            (true, Some("https"), true),
-            (true, Some("HTTPS"), true),
-            (true, Some("https, http"), true),
-            (true, Some("http"), false),
-            (true, None, false),
-            // An untrusted client could claim anything.
-            (false, Some("https"), false),
+            (Some("127.0.0.1"), Some("https"), true),
+            (Some("10.1.2.3"), Some("HTTPS"), true),
+            (Some("127.0.0.1"), Some("https, http"), true),
+            (Some("127.0.0.1"), Some("http"), false),
+            (Some("127.0.0.1"), None, false),
+            // A client reaching us directly could claim anything.
+            (Some("203.0.113.5"), Some("https"), false),
+            (None, Some("https"), false),
         ];
-        for (trust, proto, expected) in cases {
+        for (peer, proto, expected) in cases {
             let mut headers = HeaderMap::new();
             if let Some(proto) = proto {
                 headers.insert("x-forwarded-proto", HeaderValue::from_static(proto));
             }
+            let peer = peer.map(|p| p.parse().unwrap());
             assert_eq!(
-                came_over_tls(trust, &headers),
+                came_over_tls(peer, &proxies, &headers),
                 expected,
-                "{trust} {proto:?}"
+                "{peer:?} {proto:?}"
             );
         }
+        assert!(!came_over_tls(
+            Some("127.0.0.1".parse().unwrap()),
+            &TrustedProxies::none(),
+            &{
+                let mut h = HeaderMap::new();
+                h.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+                h
+            }
+        ));
     }
 
     #[test]

@@ -74,6 +74,9 @@ const SERVER_FUNCTIONS: &[(&str, Kind)] = &[
     // Who may cancel or restart a call is checked in escalation.rs.
     ("/api/call_cancel", Kind::PatientScoped),
     ("/api/call_restart", Kind::PatientScoped),
+    // --- issue 9: sign-in door ---
+    // The signed-in user's own password; server/tests/password_change.rs.
+    ("/api/change_password", Kind::NoPatientData),
 ];
 
 /// The server functions that edit a card (`Action::EditCard`).

@@ -853,3 +853,41 @@ async fn signed_out_duty_requests_are_refused(pool: PgPool) {
         assert_eq!(response.status(), 401, "{path}");
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_calendar_at_the_edge_of_time_is_a_clear_400_not_a_panic(pool: PgPool) {
+    let app = signed_in(&pool, "coordinator").await;
+    let north = team_id(&pool, demo_duty::NORTH_TEAM).await.to_string();
+    for from in [
+        "+262142-12-25",
+        "+262143-12-31",
+        "-262143-01-01",
+        "9999-12-31",
+        "0001-01-01",
+    ] {
+        let response = app
+            .client
+            .post(app.url("/api/duty_calendar"))
+            .header("cookie", app.session.clone().unwrap())
+            .header("accept-language", "ja")
+            .form(&[("team_id", north.as_str()), ("from", from), ("days", "31")])
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("from {from}: no answer ({e})"));
+        assert_eq!(response.status(), 400, "from {from}");
+        let body = response.text().await.unwrap();
+        assert!(body.contains("Invalid"), "from {from}: {body}");
+    }
+    // A date well inside the range still works.
+    let ok = app
+        .post_form(
+            "/api/duty_calendar",
+            &[
+                ("team_id", north.as_str()),
+                ("from", "2099-12-20"),
+                ("days", "31"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status(), 200);
+}

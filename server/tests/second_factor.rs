@@ -159,3 +159,53 @@ async fn an_organisation_can_make_the_second_factor_mandatory(pool: PgPool) {
         "the enrolment page shows the QR code"
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn one_totp_code_signs_in_once_even_when_sent_in_parallel(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await.signed_in_as("nurse1").await;
+    let setup: serde_json::Value = app
+        .post_form("/api/totp_enrollment", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let secret = setup["secret"].as_str().unwrap().to_owned();
+    let code = code_at(&secret, now()).unwrap();
+    let enrolled = app.post_form("/api/totp_confirm", &[("code", &code)]).await;
+    assert_eq!(enrolled.status().as_u16(), 200);
+
+    // Eight devices stopped after the password, then one code for all.
+    let mut devices = Vec::new();
+    for _ in 0..8 {
+        let mut device = app.clone_base();
+        device.sign_in("nurse1").await;
+        assert!(device.session.is_some());
+        devices.push(device);
+    }
+    let next_code = code_at(&secret, now() + 30).unwrap();
+    let answers = futures_util::future::join_all(devices.iter().map(|device| {
+        let next_code = next_code.clone();
+        async move {
+            let r = device
+                .post_form("/api/totp_verify", &[("code", &next_code), ("next", "/")])
+                .await;
+            r.status().as_u16()
+        }
+    }))
+    .await;
+    let card = [("patient_id", DEMO_PATIENT_1.to_string())];
+    let card: Vec<(&str, &str)> = card.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut through = 0;
+    for device in &devices {
+        if device.post_form("/api/night_card", &card).await.status() == 200 {
+            through += 1;
+        }
+    }
+    assert_eq!(through, 1, "exactly one device got through: {answers:?}");
+    // Refused as a used code (401), or, past five refusals, throttled (429).
+    assert_eq!(
+        answers.iter().filter(|&&s| s == 401 || s == 429).count(),
+        7,
+        "the others were refused: {answers:?}"
+    );
+}

@@ -27,9 +27,18 @@ pub async fn whoami() -> Result<Option<Me>, AppError> {
 
 /// Password sign-in. On success goes to `next` (a path on this site), or to
 /// the second-factor screen first when the account has one.
+///
+/// Guessing is slowed, never turned into a lock-out an outsider can cause
+/// (`domain::sign_in_throttle`): the recent attempts are read, judged and a
+/// new attempt reserved under one lock per login id and per address, so
+/// parallel guesses queue behind each other instead of all reading the same
+/// count. The password is checked after that lock is released, through the
+/// argon2 gate (one run per CPU, a bounded queue, then a 503).
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(login_id: String, password: String, next: String) -> Result<(), AppError> {
-    use crate::domain::access::{throttle, ThrottlePolicy, ThrottleVerdict};
+    use crate::domain::sign_in_throttle::{
+        sign_in_verdict, RecentAttempts, SignInPolicy, SignInVerdict, ThrottleScope,
+    };
     use crate::domain::text::{safe_next_path, LoginId};
     use crate::ssr::{audit, auth, request};
 
@@ -44,37 +53,114 @@ pub async fn login(login_id: String, password: String, next: String) -> Result<(
     let pool = request::pool()?;
     let now = chrono::Utc::now();
     let (ip, _) = request::client_info();
-    let policy = ThrottlePolicy::default();
+    let policy = SignInPolicy::default();
 
-    let failures = sqlx::query!(
-        r#"select at, (login_id = $1) as "by_account!", (ip = $2) as "by_address!"
-             from login_attempts
-            where (login_id = $1 or ip = $2) and at > $3 and not succeeded
-              and at > coalesce((select max(at) from login_attempts
-                                  where login_id = $1 and succeeded), '-infinity')
-            order by at desc limit 200"#,
+    let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
+    // Login ids first, then addresses, always: two sign-ins never wait for
+    // each other's locks in opposite orders.
+    sqlx::query!(
+        r#"select true as "locked!" from (select pg_advisory_xact_lock(1, hashtext($1))) l"#,
+        login_id.as_str()
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(request::internal("locking sign-ins of a login id"))?;
+    sqlx::query!(
+        r#"select true as "locked!" from (select pg_advisory_xact_lock(2, hashtext($1))) l"#,
+        ip
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(request::internal("locking sign-ins of an address"))?;
+    let recent = sqlx::query!(
+        r#"select
+             array(select at from login_attempts
+                    where login_id = $1 and ip = $2 and not succeeded and at > $3
+                      and at > coalesce((select max(at) from login_attempts
+                                          where login_id = $1 and ip = $2 and succeeded),
+                                        '-infinity')
+                    order by at desc limit $4) as "pair!",
+             array(select at from login_attempts
+                    where login_id = $1 and not succeeded and at > $5
+                    order by at desc limit $6) as "account!",
+             array(select at from login_attempts
+                    where ip = $2 and not succeeded and at > $5
+                    order by at desc limit $7) as "address!",
+             exists(select 1 from login_attempts
+                     where login_id = $1 and ip = $2 and succeeded and at > $8) as "known!""#,
         login_id.as_str(),
         ip,
-        now - policy.window,
+        now - policy.pair_window,
+        policy.pair_rows(),
+        now - policy.ceiling_window,
+        i64::from(policy.account_ceiling),
+        i64::from(policy.address_ceiling),
+        now - policy.known_address_memory,
     )
-    .fetch_all(&pool)
+    .fetch_one(&mut *tx)
     .await
     .map_err(request::internal("reading login attempts"))?;
-    let by_account: Vec<_> = failures
-        .iter()
-        .filter(|f| f.by_account)
-        .map(|f| f.at)
-        .collect();
-    let by_address: Vec<_> = failures
-        .iter()
-        .filter(|f| f.by_address)
-        .map(|f| f.at)
-        .collect();
-    if let ThrottleVerdict::LockedUntil(until) = throttle(&policy, &by_account, &by_address, now) {
-        audit::record_sign_in(&pool, None, login_id.as_str(), "denied", "throttled").await?;
-        return Err(request::fail_form(AppError::Throttled(until), &back));
+    let recent = RecentAttempts {
+        pair_failures: recent.pair,
+        account_failures: recent.account,
+        address_failures: recent.address,
+        known_address: recent.known,
+    };
+    if let SignInVerdict::WaitUntil(until, scope) = sign_in_verdict(&policy, &recent, now) {
+        // One audit row per window and limit, however many attempts: an
+        // unauthenticated client cannot grow the append-only log at will.
+        // The count of the rest is kept in `sign_in_throttled`.
+        let (key_login, key_ip) = match scope {
+            ThrottleScope::AccountAtAddress => (login_id.as_str(), ip.as_str()),
+            ThrottleScope::Account => (login_id.as_str(), ""),
+            ThrottleScope::Address => ("", ip.as_str()),
+        };
+        let attempts = sqlx::query_scalar!(
+            r#"insert into sign_in_throttled (scope, login_id, ip, window_start, attempts, last_at)
+               values ($1, $2, $3, date_bin('15 minutes', $4, timestamptz '2000-01-01 00:00:00+00'), 1, $4)
+               on conflict (scope, login_id, ip, window_start)
+               do update set attempts = sign_in_throttled.attempts + 1, last_at = excluded.last_at
+               returning attempts"#,
+            scope.as_str(),
+            key_login,
+            key_ip,
+            now,
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(request::internal("counting a throttled sign-in"))?;
+        if attempts == 1 {
+            audit::record_sign_in(
+                &mut *tx,
+                None,
+                login_id.as_str(),
+                "denied",
+                &format!(
+                    "throttled ({}); further attempts in this 15-minute window are counted, not logged",
+                    scope.as_str()
+                ),
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(request::internal("commit"))?;
+        // Shown to the minute: round up so "after 02:01" is never too early.
+        let shown = until
+            .checked_add_signed(chrono::Duration::seconds(59))
+            .unwrap_or(until);
+        return Err(request::fail_form(AppError::Throttled(shown), &back));
     }
 
+    // Reserve the attempt as a failure before checking the password; it
+    // becomes a success only if the password is right.
+    let attempt = sqlx::query_scalar!(
+        "insert into login_attempts (login_id, ip, at, succeeded) values ($1, $2, $3, false) returning id",
+        login_id.as_str(),
+        ip,
+        now,
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(request::internal("recording a login attempt"))?;
     let account = sqlx::query!(
         r#"select st.id, st.password_hash, st.totp_enabled_at is not null as "totp!",
                   o.require_second_factor
@@ -82,25 +168,35 @@ pub async fn login(login_id: String, password: String, next: String) -> Result<(
             where st.login_id = $1 and st.disabled_at is null"#,
         login_id.as_str()
     )
-    .fetch_optional(&pool)
+    .fetch_optional(&mut *tx)
     .await
     .map_err(request::internal("reading an account"))?;
+    tx.commit().await.map_err(request::internal("commit"))?;
+
+    let admission = match auth::admit_argon2() {
+        Ok(admission) => admission,
+        Err(busy) => {
+            // Not checked, so not a failure: give the reservation back.
+            sqlx::query!("delete from login_attempts where id = $1", attempt)
+                .execute(&pool)
+                .await
+                .map_err(request::internal("releasing a login attempt"))?;
+            return Err(request::fail_form(busy, &back));
+        }
+    };
     let hash = account.as_ref().and_then(|a| a.password_hash.clone());
-    let ok = auth::verify_password(password, hash).await && account.is_some();
-    sqlx::query!(
-        "insert into login_attempts (login_id, ip, at, succeeded) values ($1, $2, $3, $4)",
-        login_id.as_str(),
-        ip,
-        now,
-        ok
-    )
-    .execute(&pool)
-    .await
-    .map_err(request::internal("recording a login attempt"))?;
+    let ok = admission.verify(password, hash).await? && account.is_some();
     let Some(account) = account.filter(|_| ok) else {
         audit::record_sign_in(&pool, None, login_id.as_str(), "denied", "bad credentials").await?;
         return Err(request::fail_form(AppError::BadCredentials, &back));
     };
+    sqlx::query!(
+        "update login_attempts set succeeded = true where id = $1",
+        attempt
+    )
+    .execute(&pool)
+    .await
+    .map_err(request::internal("recording a login attempt"))?;
     auth::start_session(&pool, account.id, false, now).await?;
     audit::record_sign_in(
         &pool,
@@ -170,5 +266,139 @@ pub async fn logout(everywhere: bool) -> Result<(), AppError> {
         "\"cache\", \"storage\"",
     );
     leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// Changes the signed-in user's password: the current one is required, the
+/// new one must pass `domain::password`, and every other session of the
+/// account ends (a thief who had the old password loses his way in).
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    new_password_again: String,
+) -> Result<(), AppError> {
+    use crate::domain::password::{check_new_password, MAX_LENGTH};
+    use crate::ssr::{audit, auth, request};
+
+    let back = "/account/security";
+    let refuse = |field: &str| request::fail_form(AppError::Invalid(field.into()), back);
+    let pool = request::pool()?;
+    let user = auth::require_user(&pool).await?;
+    if current_password.is_empty() || current_password.chars().count() > MAX_LENGTH {
+        return Err(refuse("current_password"));
+    }
+    if new_password != new_password_again {
+        return Err(refuse("new_password_mismatch"));
+    }
+    let account = sqlx::query!(
+        r#"select login_id as "login_id!", password_hash from staff where id = $1"#,
+        user.actor.staff_id
+    )
+    .fetch_one(&pool)
+    .await
+    .map_err(request::internal("reading the account"))?;
+    check_new_password(&new_password, &account.login_id, &current_password)
+        .map_err(|problem| refuse(problem.field()))?;
+
+    // A stolen session must not become a way to guess the password: wrong
+    // current passwords count like wrong sign-ins, five per 15 minutes.
+    let attempt_key = format!("{}:password_change", account.login_id);
+    let now = chrono::Utc::now();
+    let (ip, _) = request::client_info();
+    let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
+    sqlx::query!(
+        r#"select true as "locked!" from (select pg_advisory_xact_lock(1, hashtext($1))) l"#,
+        attempt_key
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(request::internal("locking password changes"))?;
+    let recent_failures = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from login_attempts
+            where login_id = $1 and not succeeded and at > $2"#,
+        attempt_key,
+        now - chrono::Duration::minutes(15)
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(request::internal("counting attempts"))?;
+    if recent_failures >= 5 {
+        return Err(request::fail_form(
+            AppError::Throttled(now + chrono::Duration::minutes(15)),
+            back,
+        ));
+    }
+    let attempt = sqlx::query_scalar!(
+        "insert into login_attempts (login_id, ip, at, succeeded) values ($1, $2, $3, false) returning id",
+        attempt_key,
+        ip,
+        now,
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(request::internal("recording an attempt"))?;
+    tx.commit().await.map_err(request::internal("commit"))?;
+
+    let current_ok = auth::verify_password(current_password, account.password_hash).await?;
+    if !current_ok {
+        audit::record(
+            &pool,
+            &user,
+            None,
+            "password_change",
+            "denied",
+            "wrong current password",
+        )
+        .await?;
+        return Err(refuse("current_password"));
+    }
+    let new_hash = auth::hash_password(new_password).await?;
+
+    let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
+    sqlx::query!(
+        "update staff set password_hash = $2 where id = $1",
+        user.actor.staff_id,
+        new_hash
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(request::internal("storing the new password"))?;
+    let ended = sqlx::query!(
+        "update sessions set revoked_at = $3
+          where staff_id = $1 and token_hash <> $2 and revoked_at is null",
+        user.actor.staff_id,
+        user.session_hash,
+        now
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(request::internal("ending the other sessions"))?
+    .rows_affected();
+    sqlx::query!(
+        "update login_attempts set succeeded = true where id = $1",
+        attempt
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(request::internal("recording an attempt"))?;
+    audit::record(
+        &mut *tx,
+        &user,
+        None,
+        "password_change",
+        "done",
+        &format!("other sessions ended: {ended}"),
+    )
+    .await?;
+    tx.commit().await.map_err(request::internal("commit"))?;
+    // Without JavaScript the form comes back to the page, which says so.
+    let plain_form_post = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.headers.get(axum::http::header::ACCEPT).cloned())
+        .and_then(|v| v.to_str().ok().map(|v| v.contains("text/html")))
+        .unwrap_or(false);
+    if plain_form_post {
+        leptos_axum::redirect("/account/security?password_changed=1");
+    }
     Ok(())
 }

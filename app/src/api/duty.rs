@@ -468,11 +468,10 @@ pub async fn duty_calendar(
     #[server(default)] days: u32,
 ) -> Result<Calendar, AppError> {
     use self::ssr::{away_name, on_duty, parse_team, require_reader};
-    use crate::domain::duty_calendar::{calendar_days, calendar_rows, tokyo_midnight};
+    use crate::domain::duty_calendar::{calendar_days, calendar_rows, calendar_span};
     use crate::domain::schedule::coverage_holes;
     use crate::domain::time::tokyo_date;
     use crate::ssr::{auth, duty_db, request};
-    use chrono::Duration;
 
     let pool = request::pool()?;
     let user = auth::require_user(&pool).await?;
@@ -486,10 +485,12 @@ pub async fn duty_calendar(
     let first_day = match from.trim() {
         "" => tokyo_date(Utc::now()),
         date => NaiveDate::parse_from_str(date, "%Y-%m-%d")
-            .map_err(|_| request::fail(AppError::Invalid("from".into())))?,
+            .map_err(|_| request::fail(AppError::Invalid("calendar_from".into())))?,
     };
-    let start = tokyo_midnight(first_day);
-    let end = start + Duration::days(i64::from(days));
+    // Checked: a date near chrono's limit (`+262142-12-25`) is a 400, not a
+    // panic in `start + days`.
+    let (start, end) = calendar_span(first_day, days)
+        .map_err(|_| request::fail(AppError::Invalid("calendar_from".into())))?;
 
     let team = duty_db::team(&pool, team_id)
         .await

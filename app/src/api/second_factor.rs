@@ -158,19 +158,39 @@ pub async fn verify_second_factor(code: String, next: String) -> Result<(), AppE
     let user = auth::current_user(&pool)
         .await?
         .ok_or_else(|| request::fail(AppError::Unauthenticated))?;
-    let account = sqlx::query!(
-        r#"select login_id as "login_id!", totp_secret, totp_last_step from staff where id = $1"#,
+    let now = chrono::Utc::now();
+    let (ip, _) = request::client_info();
+
+    // Count, check and record under one lock per account, so parallel
+    // guesses cannot all read the same count; the code's step is then
+    // stored only if it is newer than the last used one, so one code signs
+    // in once however many requests carry it at the same moment.
+    let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
+    let login_id = sqlx::query_scalar!(
+        r#"select login_id as "login_id!" from staff where id = $1"#,
         user.actor.staff_id
     )
-    .fetch_one(&pool)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(request::internal("reading the account"))?;
+    let attempt_key = format!("{login_id}:totp");
+    sqlx::query!(
+        r#"select true as "locked!" from (select pg_advisory_xact_lock(1, hashtext($1))) l"#,
+        attempt_key
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(request::internal("locking second-factor attempts"))?;
+    let account = sqlx::query!(
+        "select totp_secret, totp_last_step from staff where id = $1",
+        user.actor.staff_id
+    )
+    .fetch_one(&mut *tx)
     .await
     .map_err(request::internal("reading the account"))?;
     let Some(secret) = account.totp_secret else {
         return Err(request::fail(AppError::Conflict));
     };
-    let attempt_key = format!("{}:totp", account.login_id);
-    let now = chrono::Utc::now();
-    let (ip, _) = request::client_info();
 
     let recent_failures = sqlx::query_scalar!(
         r#"select count(*) as "n!" from login_attempts
@@ -178,7 +198,7 @@ pub async fn verify_second_factor(code: String, next: String) -> Result<(), AppE
         attempt_key,
         now - chrono::Duration::minutes(15)
     )
-    .fetch_one(&pool)
+    .fetch_one(&mut *tx)
     .await
     .map_err(request::internal("counting attempts"))?;
     if recent_failures >= 5 {
@@ -188,7 +208,6 @@ pub async fn verify_second_factor(code: String, next: String) -> Result<(), AppE
         ));
     }
 
-    let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
     let ok = if let Some(step) = totp::verify(
         &secret,
         &code,
@@ -196,14 +215,16 @@ pub async fn verify_second_factor(code: String, next: String) -> Result<(), AppE
         account.totp_last_step,
     ) {
         sqlx::query!(
-            "update staff set totp_last_step = $2 where id = $1",
+            "update staff set totp_last_step = $2
+              where id = $1 and (totp_last_step is null or totp_last_step < $2)",
             user.actor.staff_id,
             step
         )
         .execute(&mut *tx)
         .await
-        .map_err(request::internal("storing the used step"))?;
-        true
+        .map_err(request::internal("storing the used step"))?
+        .rows_affected()
+            == 1
     } else {
         let hash = auth::token_hash(&totp::normalize_recovery_code(&code));
         sqlx::query!(

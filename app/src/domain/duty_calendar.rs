@@ -72,6 +72,41 @@ pub fn tokyo_midnight(date: NaiveDate) -> DateTime<Utc> {
     from_tokyo(date.and_time(NaiveTime::MIN))
 }
 
+/// The first and last Japan dates a calendar may cover. Outside them the
+/// rota means nothing, and near chrono's limits (year ±262143) adding days
+/// would overflow.
+pub fn calendar_date_range() -> (NaiveDate, NaiveDate) {
+    (
+        NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(NaiveDate::MIN),
+        NaiveDate::from_ymd_opt(2199, 12, 31).unwrap_or(NaiveDate::MAX),
+    )
+}
+
+/// A calendar request outside [`calendar_date_range`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutOfCalendarRange;
+
+/// The instants `[start, end)` of `days` Japan days from midnight of
+/// `first`, when every one of those days lies in [`calendar_date_range`].
+/// Checked arithmetic throughout: no date, however far, can panic here.
+pub fn calendar_span(
+    first: NaiveDate,
+    days: u32,
+) -> Result<(DateTime<Utc>, DateTime<Utc>), OutOfCalendarRange> {
+    let (earliest, latest) = calendar_date_range();
+    let last = first
+        .checked_add_days(chrono::Days::new(u64::from(days.max(1)) - 1))
+        .ok_or(OutOfCalendarRange)?;
+    if first < earliest || last > latest {
+        return Err(OutOfCalendarRange);
+    }
+    let start = tokyo_midnight(first);
+    let end = TimeDelta::try_days(i64::from(days))
+        .and_then(|span| start.checked_add_signed(span))
+        .ok_or(OutOfCalendarRange)?;
+    Ok((start, end))
+}
+
 /// The calendar of `[from, from + days × 24 h)`, cut at Tokyo midnights and
 /// wherever the covering party or its explanation changes.
 pub fn calendar_rows(
@@ -427,6 +462,33 @@ mod tests {
                 .collect();
             assert_eq!(got, case.expected, "{}", case.name);
         }
+    }
+
+    #[test]
+    fn calendar_spans_are_checked_at_the_edges_of_time() {
+        let ok = |y, m, d, days| calendar_span(date(y, m, d), days).is_ok();
+        // (first day, days, accepted)
+        let cases = [
+            ((2026, 12, 1), 14, true),
+            ((2000, 1, 1), 31, true),
+            ((1999, 12, 31), 1, false),
+            ((2199, 12, 1), 31, true),
+            ((2199, 12, 2), 31, false),
+            ((2199, 12, 31), 0, true),
+            ((2199, 12, 31), u32::MAX, false),
+            ((262142, 12, 25), 31, false),
+        ];
+        for ((y, m, d), days, accepted) in cases {
+            assert_eq!(ok(y, m, d, days), accepted, "{y}-{m}-{d} + {days}");
+        }
+        for first in [NaiveDate::MAX, NaiveDate::MIN] {
+            for days in [0, 1, 31, u32::MAX] {
+                assert_eq!(calendar_span(first, days), Err(OutOfCalendarRange));
+            }
+        }
+        let (start, end) = calendar_span(date(2026, 12, 1), 2).unwrap();
+        assert_eq!(start, jst(2026, 12, 1, 0, 0));
+        assert_eq!(end, jst(2026, 12, 3, 0, 0));
     }
 
     #[test]

@@ -18,3 +18,7 @@ pub mod schedule;
 pub mod search;
 pub mod text;
 pub mod time;
+// --- issue 9: sign-in door ---
+pub mod client_addr;
+pub mod password;
+pub mod sign_in_throttle;

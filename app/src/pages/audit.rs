@@ -107,6 +107,7 @@ fn action_key(action: AuditAction) -> Key {
         A::PasskeyRegister => Key::AuditActPasskeyRegister,
         A::PasskeyRemove => Key::AuditActPasskeyRemove,
         A::TotpEnrol => Key::AuditActTotpEnrol,
+        A::PasswordChange => Key::AuditActPasswordChange,
         A::SignIn => Key::AuditActSignIn,
         A::SignInSecondFactor => Key::AuditActSignInSecondFactor,
         A::SignOut => Key::AuditActSignOut,

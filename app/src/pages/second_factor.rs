@@ -1,6 +1,8 @@
 //! `/login/totp`: the code after the password. `/account/security`:
-//! enrolling an authenticator app and receiving recovery codes.
+//! enrolling an authenticator app and receiving recovery codes, passkeys,
+//! and changing the password.
 
+use crate::api::auth::ChangePassword;
 use crate::api::second_factor::{totp_enrollment, ConfirmTotp, VerifySecondFactor};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form_error::FormError;
@@ -89,5 +91,48 @@ pub fn SecurityPage() -> impl IntoView {
             })}
         </Suspense>
         <PasskeySection />
+        <PasswordChangeSection />
+    }
+}
+
+/// The password change form: works as a plain form post without
+/// JavaScript (the server sends the page back with `?password_changed=1`
+/// or the error).
+#[component]
+fn PasswordChangeSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let change = ServerAction::<ChangePassword>::new();
+    let changed = move || {
+        matches!(change.value().get(), Some(Ok(())))
+            || query.read().get("password_changed").is_some()
+    };
+    view! {
+        <section class="block" id="password">
+            <h2>{i18n.t(Key::PasswordChangeTitle)}</h2>
+            <p>{i18n.t(Key::PasswordChangeHelp)}</p>
+            <Show when=changed>
+                <p class="ok" role="status" data-testid="password-changed">{i18n.t(Key::PasswordChanged)}</p>
+            </Show>
+            <ActionForm action=change attr:class="stack">
+                <label>
+                    <span>{i18n.t(Key::CurrentPassword)}</span>
+                    <input type="password" name="current_password" required
+                        autocomplete="current-password" maxlength="256" />
+                </label>
+                <label>
+                    <span>{i18n.t(Key::NewPassword)}</span>
+                    <input type="password" name="new_password" required
+                        autocomplete="new-password" minlength="12" maxlength="256" />
+                </label>
+                <label>
+                    <span>{i18n.t(Key::NewPasswordAgain)}</span>
+                    <input type="password" name="new_password_again" required
+                        autocomplete="new-password" minlength="12" maxlength="256" />
+                </label>
+                <FormError action=change />
+                <button type="submit" class="button primary">{i18n.t(Key::PasswordChangeSubmit)}</button>
+            </ActionForm>
+        </section>
     }
 }

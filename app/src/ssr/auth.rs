@@ -44,48 +44,200 @@ impl CurrentUser {
     }
 }
 
-/// Hashes a password with argon2id (default parameters: 19 MiB, 2 passes).
-pub async fn hash_password(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-    })
-    .await
-    .map_err(|_| AppError::Internal)?
-    .map_err(|_| AppError::Internal)
+/// How many argon2 computations (hashes and verifications) this process has
+/// run: lets a test check by counting that every sign-in costs the same.
+static ARGON2_RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+pub fn argon2_runs() -> u64 {
+    ARGON2_RUNS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-/// Checks a password against a stored hash. A missing hash is checked against
-/// a dummy so a missing account takes as long as a wrong password.
-pub async fn verify_password(password: String, hash: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || {
-        let dummy;
-        let hash = match &hash {
-            Some(h) => h.as_str(),
-            None => {
-                dummy = dummy_hash();
-                dummy.as_str()
+fn count_argon2_run() {
+    ARGON2_RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Requests that may wait for argon2 beyond those running, per CPU. Each
+/// run holds 19 MiB; waiting costs nothing but time (a few hundred ms at
+/// most on two cores), and beyond this the server says it is busy.
+const ARGON2_QUEUE_PER_CPU: usize = 32;
+
+/// At most one argon2 run per CPU at a time, and a bounded number of
+/// requests waiting for one; beyond that, [`AppError::ServerBusy`].
+pub struct Argon2Gate {
+    running: tokio::sync::Semaphore,
+    admitted: std::sync::atomic::AtomicUsize,
+    capacity: usize,
+}
+
+/// A place in the argon2 queue; given back when dropped.
+pub struct Argon2Admission<'a> {
+    gate: &'a Argon2Gate,
+}
+
+impl Argon2Gate {
+    /// `permits` runs at once, and `queue` more waiting.
+    pub fn new(permits: usize, queue: usize) -> Self {
+        let permits = permits.max(1);
+        Argon2Gate {
+            running: tokio::sync::Semaphore::new(permits),
+            admitted: std::sync::atomic::AtomicUsize::new(0),
+            capacity: permits + queue,
+        }
+    }
+
+    /// A place in the queue, or `None` when it is full.
+    pub fn admit(&self) -> Option<Argon2Admission<'_>> {
+        use std::sync::atomic::Ordering;
+        let mut admitted = self.admitted.load(Ordering::Relaxed);
+        loop {
+            if admitted >= self.capacity {
+                return None;
             }
-        };
-        let Ok(parsed) = PasswordHash::new(hash) else {
-            return false;
-        };
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
-    .await
-    .unwrap_or(false)
+            match self.admitted.compare_exchange_weak(
+                admitted,
+                admitted + 1,
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return Some(Argon2Admission { gate: self }),
+                Err(now) => admitted = now,
+            }
+        }
+    }
 }
 
-fn dummy_hash() -> String {
+impl Drop for Argon2Admission<'_> {
+    fn drop(&mut self) {
+        self.gate
+            .admitted
+            .fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
+impl Argon2Admission<'static> {
+    /// Runs `work` on the blocking pool once a CPU is free. The permit and
+    /// the place in the queue travel with the work, so a client that hangs
+    /// up mid-way cannot free its CPU before the computation ends.
+    pub async fn run<T: Send + 'static>(
+        self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let gate: &'static Argon2Gate = self.gate;
+        let permit = gate
+            .running
+            .acquire()
+            .await
+            .map_err(|_| AppError::Internal)?;
+        tokio::task::spawn_blocking(move || {
+            let _held = (permit, self);
+            work()
+        })
+        .await
+        .map_err(|_| AppError::Internal)
+    }
+
+    /// [`hash_password`] in this place of the queue.
+    pub async fn hash(self, password: String) -> Result<String, AppError> {
+        self.run(move || {
+            let salt = SaltString::generate(&mut OsRng);
+            count_argon2_run();
+            Argon2::default()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
+        })
+        .await?
+        .map_err(|_| AppError::Internal)
+    }
+
+    /// [`verify_password`] in this place of the queue.
+    pub async fn verify(self, password: String, hash: Option<String>) -> Result<bool, AppError> {
+        self.run(move || {
+            // Forced for every sign-in, known id or not, so even the first
+            // one of the process costs the same either way.
+            let dummy = DUMMY_HASH.as_str();
+            let hash = hash.as_deref().unwrap_or(dummy);
+            let parsed = match PasswordHash::new(hash) {
+                Ok(parsed) => parsed,
+                // A stored hash we cannot read still costs a run, against
+                // the dummy, and fails.
+                Err(_) => match PasswordHash::new(dummy) {
+                    Ok(parsed) => {
+                        count_argon2_run();
+                        let _ = Argon2::default().verify_password(password.as_bytes(), &parsed);
+                        return false;
+                    }
+                    Err(_) => return false,
+                },
+            };
+            count_argon2_run();
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+                && hash != dummy
+        })
+        .await
+    }
+}
+
+static ARGON2_GATE: std::sync::LazyLock<Argon2Gate> = std::sync::LazyLock::new(|| {
+    let cpus = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    Argon2Gate::new(cpus, cpus * ARGON2_QUEUE_PER_CPU)
+});
+
+/// A place in the process's argon2 queue, or a translated 503 when full.
+pub fn admit_argon2() -> Result<Argon2Admission<'static>, AppError> {
+    ARGON2_GATE.admit().ok_or_else(|| {
+        tracing::warn!("argon2 queue full: refusing a password check");
+        request::fail(AppError::ServerBusy)
+    })
+}
+
+/// Hashes a password with argon2id (default parameters: 19 MiB, 2 passes),
+/// off the async runtime and through the argon2 gate.
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    admit_argon2()?.hash(password).await
+}
+
+/// Checks a password against a stored hash, through the argon2 gate. A
+/// missing hash is checked against a dummy computed once per process, so a
+/// missing account costs exactly one argon2 run, like a wrong password.
+pub async fn verify_password(password: String, hash: Option<String>) -> Result<bool, AppError> {
+    admit_argon2()?.verify(password, hash).await
+}
+
+/// The hash unknown login ids are checked against: computed once, from a
+/// random password nobody knows, with the same parameters as real hashes.
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    use argon2::password_hash::rand_core::RngCore;
+    let mut secret = [0u8; 32];
+    OsRng.fill_bytes(&mut secret);
     let salt = SaltString::generate(&mut OsRng);
+    count_argon2_run();
     Argon2::default()
-        .hash_password(b"not-a-real-password", &salt)
+        .hash_password(&secret, &salt)
         .map(|h| h.to_string())
         .unwrap_or_default()
+});
+
+/// The trusted proxies from the environment (read per request: a short
+/// list, and tests change it). Entries that do not parse are logged once
+/// and trusted never.
+pub fn trusted_proxies() -> crate::domain::client_addr::TrustedProxies {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    let trusted = std::env::var("NIGHTCALL_TRUSTED_PROXIES").ok();
+    let old = std::env::var("NIGHTCALL_TRUST_PROXY").ok();
+    let (list, bad) = crate::domain::client_addr::TrustedProxies::from_settings(
+        trusted.as_deref(),
+        old.as_deref(),
+    );
+    if !bad.is_empty() {
+        WARNED.call_once(|| {
+            tracing::warn!(entries = ?bad, "NIGHTCALL_TRUSTED_PROXIES: entries ignored (not an address or CIDR)");
+        });
+    }
+    list
 }
 
 /// A fresh random token (for the cookie) and its hash (for the table).
@@ -230,5 +382,50 @@ pub async fn require_user(pool: &PgPool) -> Result<CurrentUser, AppError> {
     match current_user(pool).await? {
         Some(user) if user.fully_signed_in() => Ok(user),
         _ => Err(request::fail(AppError::Unauthenticated)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_argon2_gate_admits_its_capacity_and_no_more() {
+        let gate = Argon2Gate::new(2, 3);
+        let held: Vec<_> = (0..5).map(|_| gate.admit()).collect();
+        assert!(held.iter().all(Option::is_some), "2 running + 3 waiting");
+        assert!(gate.admit().is_none(), "the sixth is refused");
+        drop(held);
+        assert!(gate.admit().is_some(), "places come back when dropped");
+        let zero = Argon2Gate::new(0, 0);
+        assert!(
+            zero.admit().is_some(),
+            "at least one run is always possible"
+        );
+    }
+
+    #[tokio::test]
+    async fn no_more_argon2_runs_at_once_than_permits() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        static GATE: std::sync::LazyLock<Argon2Gate> =
+            std::sync::LazyLock::new(|| Argon2Gate::new(2, 16));
+        let now = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let runs = (0..12).map(|_| {
+            let (now, most) = (now.clone(), most.clone());
+            let admission = GATE.admit().expect("room in the queue");
+            tokio::spawn(admission.run(move || {
+                let running = now.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(running, Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                now.fetch_sub(1, Ordering::SeqCst);
+            }))
+        });
+        for run in runs.collect::<Vec<_>>() {
+            run.await.unwrap().unwrap();
+        }
+        assert!(most.load(Ordering::SeqCst) <= 2, "{most:?}");
+        assert!(GATE.admit().is_some());
     }
 }

@@ -47,34 +47,41 @@ pub fn internal(context: &'static str) -> impl FnOnce(sqlx::Error) -> AppError {
     }
 }
 
-/// The client's address and browser, for sessions and the audit log. Behind
-/// a reverse proxy the first `X-Forwarded-For` hop is used only when
-/// `NIGHTCALL_TRUST_PROXY=1`.
+/// The client's address and browser, for sessions, throttles and the audit
+/// log. Behind reverse proxies listed in `NIGHTCALL_TRUSTED_PROXIES` (or on
+/// loopback with the older `NIGHTCALL_TRUST_PROXY=1`) the address is the
+/// right-most `X-Forwarded-For` entry not written by the client
+/// (`domain::client_addr`); a client cannot choose it.
 pub fn client_info() -> (String, String) {
     let Some(parts) = use_context::<axum::http::request::Parts>() else {
         return (String::new(), String::new());
     };
-    let header = |name: &str| {
-        parts
-            .headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| v.chars().take(200).collect::<String>())
-    };
-    let trust_proxy = matches!(std::env::var("NIGHTCALL_TRUST_PROXY").as_deref(), Ok("1"));
-    let forwarded = trust_proxy
-        .then(|| header("x-forwarded-for"))
-        .flatten()
-        .and_then(|v| v.split(',').next().map(|s| s.trim().to_owned()));
-    let ip = forwarded
-        .or_else(|| {
-            parts
-                .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-        })
+    let user_agent = parts
+        .headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.chars().take(200).collect::<String>())
         .unwrap_or_default();
-    (ip, header("user-agent").unwrap_or_default())
+    let Some(peer) = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip())
+    else {
+        return (String::new(), user_agent);
+    };
+    let forwarded: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        // A value that is not text stops the walk where it stands.
+        .map(|v| v.to_str().unwrap_or("not-an-address"))
+        .collect();
+    let client = crate::domain::client_addr::client_address(
+        peer,
+        &forwarded,
+        &crate::ssr::auth::trusted_proxies(),
+    );
+    (client.to_string(), user_agent)
 }
 
 /// For a form posted without JavaScript, sends the browser back to `back`
