@@ -736,7 +736,10 @@ async fn editing_a_card_needs_a_care_team_seat_with_the_duty(pool: PgPool) {
                     }
                 })
                 .collect();
-            assert_eq!(outcomes, expected_outcomes, "{who:?} {action}: every edit audited");
+            assert_eq!(
+                outcomes, expected_outcomes,
+                "{who:?} {action}: every edit audited"
+            );
         }
     }
 }

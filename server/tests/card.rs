@@ -331,7 +331,12 @@ async fn the_card_shows_every_section_on_the_server_rendered_page(pool: PgPool) 
     assert!(html.contains(&format!("/patients/{DEMO_PATIENT_1}/edit#wishes")));
     let (status, edit) = app.get(&format!("/patients/{DEMO_PATIENT_1}/edit")).await;
     assert_eq!(status, 200);
-    for form in ["wishes-form", "way-in-form", "care-manager-form", "note-form"] {
+    for form in [
+        "wishes-form",
+        "way-in-form",
+        "care-manager-form",
+        "note-form",
+    ] {
         assert!(edit.contains(form), "{form}");
     }
     // The physician's orders and the identity are not the nurse's to
@@ -955,7 +960,10 @@ async fn the_physician_of_the_seat_changes_the_orders_and_the_card_names_him(poo
                 ("patient_id", id.as_str()),
                 ("order_id", &order.to_string()),
                 ("version", &(version + 1).to_string()),
-                ("on_sudden_change", "呼吸苦時は酸素2L/分へ増量し主治医へ連絡。"),
+                (
+                    "on_sudden_change",
+                    "呼吸苦時は酸素2L/分へ増量し主治医へ連絡。",
+                ),
             ],
         )
         .await;
@@ -979,7 +987,12 @@ async fn the_physician_of_the_seat_changes_the_orders_and_the_card_names_him(poo
     assert_eq!(audit, ["allowed", "done"]);
 }
 
-fn identity_form(patient: Uuid, version: i32, given: &str, born: &str) -> Vec<(&'static str, String)> {
+fn identity_form(
+    patient: Uuid,
+    version: i32,
+    given: &str,
+    born: &str,
+) -> Vec<(&'static str, String)> {
     vec![
         ("patient_id", patient.to_string()),
         ("version", version.to_string()),
@@ -1019,15 +1032,21 @@ async fn identity_is_corrected_only_by_the_attending_clinic_and_the_coordinator(
     let response = nurse
         .post_form(
             "/api/card_save_identity",
-            &pairs(&identity_form(DEMO_PATIENT_1, version, "華子", "1937-05-04")),
+            &pairs(&identity_form(
+                DEMO_PATIENT_1,
+                version,
+                "華子",
+                "1937-05-04",
+            )),
         )
         .await;
     assert_eq!(response.status().as_u16(), 403);
-    assert_eq!(patient_1_identity(&pool).await, (given.clone(), born, version));
+    assert_eq!(
+        patient_1_identity(&pool).await,
+        (given.clone(), born, version)
+    );
     assert!(entries().await.is_empty());
-    let (_, html) = nurse
-        .get(&format!("/patients/{DEMO_PATIENT_1}/edit"))
-        .await;
+    let (_, html) = nurse.get(&format!("/patients/{DEMO_PATIENT_1}/edit")).await;
     assert!(!html.contains("data-testid=\"identity-form\""));
 
     // The attending physician: saved, and the card's history says so.
@@ -1039,18 +1058,28 @@ async fn identity_is_corrected_only_by_the_attending_clinic_and_the_coordinator(
     let response = doctor
         .post_form(
             "/api/card_save_identity",
-            &pairs(&identity_form(DEMO_PATIENT_1, version, "華子", &born.to_string())),
+            &pairs(&identity_form(
+                DEMO_PATIENT_1,
+                version,
+                "華子",
+                &born.to_string(),
+            )),
         )
         .await;
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(
         entries().await,
-        [format!("山田 {given} (ヤマダ ハナコ) → 山田 華子 (ヤマダ ハナコ)")]
+        [format!(
+            "山田 {given} (ヤマダ ハナコ) → 山田 華子 (ヤマダ ハナコ)"
+        )]
     );
     let (_, card) = doctor
         .get(&format!("/patients/{DEMO_PATIENT_1}/night-card"))
         .await;
-    assert!(card.contains("本人情報の修正"), "shown in the card's history");
+    assert!(
+        card.contains("本人情報の修正"),
+        "shown in the card's history"
+    );
     assert!(card.contains(&format!("山田 {given} (ヤマダ ハナコ) → 山田 華子")));
 
     // The coordinator (who cannot read the card) may correct it too.
@@ -1058,7 +1087,12 @@ async fn identity_is_corrected_only_by_the_attending_clinic_and_the_coordinator(
     let response = coordinator
         .post_form(
             "/api/card_save_identity",
-            &pairs(&identity_form(DEMO_PATIENT_1, version + 1, "華子", "1937-05-04")),
+            &pairs(&identity_form(
+                DEMO_PATIENT_1,
+                version + 1,
+                "華子",
+                "1937-05-04",
+            )),
         )
         .await;
     assert_eq!(response.status().as_u16(), 200);
@@ -1124,7 +1158,11 @@ async fn a_refused_save_shows_the_text_back_without_any_url_parameter(pool: PgPo
     let response = post_as_browser(
         &nurse,
         "/api/card_save_wishes",
-        &pairs(&wishes_form(DEMO_PATIENT_1, version - 1, "長女と電話で再確認した")),
+        &pairs(&wishes_form(
+            DEMO_PATIENT_1,
+            version - 1,
+            "長女と電話で再確認した",
+        )),
     )
     .await;
     assert_eq!(response.status().as_u16(), 302);
@@ -1132,22 +1170,30 @@ async fn a_refused_save_shows_the_text_back_without_any_url_parameter(pool: PgPo
     assert_eq!(location, format!("/patients/{DEMO_PATIENT_1}/edit#wishes"));
     let (status, html) = nurse.get(&location).await;
     assert_eq!(status, 200);
-    assert!(html.contains("長女と電話で再確認した"), "the typed text is back");
-    assert!(html.contains("ほかの人が先に保存しました"), "the real error");
+    assert!(
+        html.contains("長女と電話で再確認した"),
+        "the typed text is back"
+    );
+    assert!(
+        html.contains("ほかの人が先に保存しました"),
+        "the real error"
+    );
     assert!(html.contains("data-testid=\"draft-notice\""));
 
     // Another session of the same person does not see it.
     let other = signed_in(&pool, NURSE_OF_PATIENT_1).await;
-    let (_, html) = other
-        .get(&format!("/patients/{DEMO_PATIENT_1}/edit"))
-        .await;
+    let (_, html) = other.get(&format!("/patients/{DEMO_PATIENT_1}/edit")).await;
     assert!(!html.contains("長女と電話で再確認した"));
 
     // A successful save clears it.
     let saved = nurse
         .post_form(
             "/api/card_save_wishes",
-            &pairs(&wishes_form(DEMO_PATIENT_1, version, "長女と電話で再確認した")),
+            &pairs(&wishes_form(
+                DEMO_PATIENT_1,
+                version,
+                "長女と電話で再確認した",
+            )),
         )
         .await;
     assert_eq!(saved.status().as_u16(), 200);
@@ -1216,7 +1262,10 @@ async fn a_refused_plain_form_keeps_its_error_off_the_url(pool: PgPool) {
         .filter_map(|v| v.to_str().ok())
         .any(|v| v.starts_with("nc_flash=;"));
     let html = page.text().await.unwrap();
-    assert!(html.contains("ログインIDまたはパスワードが違います。"), "the real error");
+    assert!(
+        html.contains("ログインIDまたはパスワードが違います。"),
+        "the real error"
+    );
     assert!(cleared, "read once");
     // A crafted `?error=` shows nothing.
     let (_, html) = app.get("/login?error=%22BadCredentials%22").await;

@@ -260,7 +260,10 @@ async fn the_first_call_button_dials_the_stand_in_while_the_attending_is_away(po
     let (status, html) = app.get(&card).await;
     assert_eq!(status, 200);
     let link = first_call_link(&html);
-    assert!(link.contains(&tel(&sub_phone)), "dials the stand-in: {link}");
+    assert!(
+        link.contains(&tel(&sub_phone)),
+        "dials the stand-in: {link}"
+    );
     assert!(
         !link.contains(&tel(&attending_phone)),
         "not the absent attending: {link}"
@@ -271,5 +274,8 @@ async fn the_first_call_button_dials_the_stand_in_while_the_attending_is_away(po
     );
     assert!(html.contains(&format!("→ 代理医 {sub_name}")), "says who");
     // The rest of the call list stays, the attending's row included.
-    assert!(html.contains(&tel(&attending_phone)), "the call list keeps her");
+    assert!(
+        html.contains(&tel(&attending_phone)),
+        "the call list keeps her"
+    );
 }
