@@ -163,46 +163,6 @@ pub fn error_message(i18n: I18n, error: &AppError) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::i18n::Lang;
-
-    #[test]
-    fn form_errors_read_as_sentences_in_both_languages() {
-        let ja = I18n { lang: Lang::Ja };
-        let en = I18n { lang: Lang::En };
-        let cases = [
-            (
-                "birth_date:impossible_date",
-                "生年月日: 存在しない日付です。",
-                "Date of birth: this date does not exist.",
-            ),
-            (
-                "note:too_long:2000",
-                "記録: 2000文字以内で入力してください。",
-                "Note: must be at most 2000 characters.",
-            ),
-            (
-                "phone:letters",
-                "電話番号: 電話番号に文字が含まれています。数字とハイフンで入力してください。",
-                "Phone: a phone number has only digits and hyphens.",
-            ),
-            (
-                "q:too_short",
-                "2文字以上 (電話番号は3桁以上) で検索してください。",
-                "Enter at least 2 characters (3 digits for a phone number).",
-            ),
-        ];
-        for (code, want_ja, want_en) in cases {
-            let e = AppError::Invalid(code.into());
-            assert_eq!(error_message(ja, &e), want_ja, "{code}");
-            assert_eq!(error_message(en, &e), want_en, "{code}");
-        }
-        assert!(error_message(ja, &AppError::Conflict).contains("入力はフォームに残っています"));
-    }
-}
-
 // --- issue 8: card ---
 
 /// A staff member's role in words.
@@ -292,4 +252,44 @@ pub fn first_call_why(i18n: I18n, call: &crate::domain::card::FirstCall) -> Opti
             .t(Key::FirstCallWhyNobodyOnDuty)
             .replace("{callee}", &callee),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn form_errors_read_as_sentences_in_both_languages() {
+        let ja = I18n { lang: Lang::Ja };
+        let en = I18n { lang: Lang::En };
+        let cases = [
+            (
+                "birth_date:impossible_date",
+                "生年月日: 存在しない日付です。",
+                "Date of birth: this date does not exist.",
+            ),
+            (
+                "note:too_long:2000",
+                "記録: 2000文字以内で入力してください。",
+                "Note: must be at most 2000 characters.",
+            ),
+            (
+                "phone:letters",
+                "電話番号: 電話番号に文字が含まれています。数字とハイフンで入力してください。",
+                "Phone: a phone number has only digits and hyphens.",
+            ),
+            (
+                "q:too_short",
+                "2文字以上 (電話番号は3桁以上) で検索してください。",
+                "Enter at least 2 characters (3 digits for a phone number).",
+            ),
+        ];
+        for (code, want_ja, want_en) in cases {
+            let e = AppError::Invalid(code.into());
+            assert_eq!(error_message(ja, &e), want_ja, "{code}");
+            assert_eq!(error_message(en, &e), want_en, "{code}");
+        }
+        assert!(error_message(ja, &AppError::Conflict).contains("入力はフォームに残っています"));
+    }
 }

@@ -662,14 +662,18 @@ mod tests {
             }
         }
 
+        /// Role, name, phone and why of the expected first call.
+        type Expected = Option<(
+            FirstCallRole,
+            &'static str,
+            &'static str,
+            Option<FirstCallWhy>,
+        )>;
+
         #[test]
         fn the_first_call_is_whoever_the_path_for_now_starts_with() {
             // (case, context, expected: (role, name, phone, why))
-            let cases: Vec<(
-                &str,
-                EscalationContext,
-                Option<(FirstCallRole, &str, &str, Option<FirstCallWhy>)>,
-            )> = vec![
+            let cases: Vec<(&str, EscalationContext, Expected)> = vec![
                 (
                     "attending at work",
                     context(Some(SAKURAI), Vec::new(), true),

@@ -151,7 +151,7 @@ fn to_hex(bytes: &[u8]) -> String {
 }
 
 fn from_hex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 || s.len() > 8_000 {
+    if !s.len().is_multiple_of(2) || s.len() > 8_000 {
         return None;
     }
     (0..s.len())
