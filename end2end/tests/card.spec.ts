@@ -83,28 +83,66 @@ test("an expired order is red and old sections say they need checking", async ({
 
 test("a second editor of the same version gets a conflict and keeps her text", async ({ browser }, testInfo) => {
   test.skip(testInfo.project.name !== "phone-js" && testInfo.project.name !== "phone-nojs", "one phone size is enough");
-  const editPath = `/patients/${PATIENT_6}/edit#sudden-change`;
+  // The way in is the nurse station's to keep (the sudden-change orders
+  // are the physician's since issue 8).
+  const editPath = `/patients/${PATIENT_6}/edit#way-in`;
   const contexts = await Promise.all([1, 2].map(() => browser.newContext({ ...testInfo.project.use })));
   const [first, second] = await Promise.all(contexts.map((c) => c.newPage()));
   await signIn(first, testInfo, "nurse1", editPath);
   await signIn(second, testInfo, "nurse2", editPath);
   await waitForHydration(first, testInfo);
   await waitForHydration(second, testInfo);
-  const field = (p: Page) => p.getByTestId("sudden-change-form").getByLabel("休日・夜間の急変時の対応");
-  const mine = `38.5℃以上で坐薬。${testInfo.project.name} 一人目`;
-  const theirs = `SpO2 90%未満で酸素 2L に増量し主治医へ。${testInfo.project.name} 二人目`;
+  const field = (p: Page) => p.getByTestId("way-in-form").getByLabel("玄関・入口");
+  const mine = `門扉を開けて右手の勝手口。${testInfo.project.name} 一人目`;
+  const theirs = `正面玄関、インターホンは故障中。${testInfo.project.name} 二人目`;
   await field(first).fill(mine);
   await field(second).fill(theirs);
-  await first.getByTestId("sudden-change-form").getByRole("button", { name: "保存" }).click();
+  await first.getByTestId("way-in-form").getByRole("button", { name: "保存" }).click();
   await expect(first).toHaveURL(/\/night-card\?saved=/);
   await expect(first.getByText("保存しました。").first()).toBeVisible();
-  await expect(first.getByTestId("sudden-change")).toHaveText(mine);
-  await second.getByTestId("sudden-change-form").getByRole("button", { name: "保存" }).click();
+  await expect(first.getByTestId("way-in")).toContainText(mine);
+  await second.getByTestId("way-in-form").getByRole("button", { name: "保存" }).click();
   await expect(second.getByText("ほかの人が先に保存しました").first()).toBeVisible();
-  // Nothing lost: the second editor's text is still in her form, and the
-  // first one's is on the card.
+  // Nothing lost: the second editor's text is still in her form (kept on
+  // the server without JavaScript, never in the URL), and the first one's
+  // is on the card.
   await expect(field(second)).toHaveValue(theirs);
+  expect(second.url()).not.toContain("draft=");
+  expect(second.url()).not.toContain("error=");
   await first.reload();
-  await expect(first.getByTestId("sudden-change")).toHaveText(mine);
+  await expect(first.getByTestId("way-in")).toContainText(mine);
   await Promise.all(contexts.map((c) => c.close()));
+});
+
+// --- issue 8: card ---
+
+test("a crafted wishes link opens an empty, honest form", async ({ page }, testInfo) => {
+  await signIn(page, testInfo, "nurse1");
+  // The link from the issue: full resuscitation, transport wanted, and a
+  // fake conflict banner, all in the URL.
+  const draft = JSON.stringify({
+    resuscitation: "full",
+    transport: "wanted",
+    place_of_care: "hospital",
+    place_of_death: "hospital",
+    death_at_home_expected: "",
+    decided_by: "INJECTED-BY-LINK",
+    decided_on: "2026-01-01",
+    notes: "INJECTED-BY-LINK",
+  });
+  await page.goto(
+    `/patients/${PATIENT_1}/edit?section=wishes&draft=${encodeURIComponent(draft)}&error=${encodeURIComponent('"Conflict"')}`,
+  );
+  await waitForHydration(page, testInfo);
+  const form = page.getByTestId("wishes-form");
+  await expect(form).toBeVisible();
+  await expect(page.getByText("ほかの人が先に保存しました")).toHaveCount(0);
+  await expect(page.getByTestId("form-error")).toHaveCount(0);
+  await expect(page.getByTestId("draft-notice")).toHaveCount(0);
+  await expect(page.locator("body")).not.toContainText("INJECTED-BY-LINK");
+  // What a tap on 保存 would send is what is on record: DNAR, no transport.
+  await expect(form.locator('input[name="resuscitation"][value="dnar"]')).toBeChecked();
+  await expect(form.locator('input[name="resuscitation"][value="full"]')).not.toBeChecked();
+  await expect(form.locator('input[name="transport"][value="wanted"]')).not.toBeChecked();
+  await expect(form.locator('input[name="transport"][value="not_wanted"]')).toBeChecked();
 });

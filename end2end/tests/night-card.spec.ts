@@ -84,3 +84,62 @@ test("the patient list links to the nurse's own patients only", async ({ page },
   await expect(page).toHaveURL(/\/patients\/[0-9a-f-]{36}\/night-card$/);
   await expect(page.getByTestId("patient-name")).toBeVisible();
 });
+
+// --- issue 8: card ---
+
+/** "YYYY-MM-DDTHH:MM" in Tokyo, `hours` from now (for datetime-local). */
+function tokyoLocal(hours: number): string {
+  return new Date(Date.now() + (9 + hours) * 3600_000).toISOString().slice(0, 16);
+}
+
+test("the attending's absence covering now: the first call dials the stand-in and says why", async ({ browser }, testInfo) => {
+  // One doctor per project, so parallel runs do not share an absence; not
+  // doctor3 (patient 1's attending, whose path the call test follows).
+  const cases: Record<string, { patient: string; doctor: string; name: string; standIn: string }> = {
+    "phone-js": { patient: "00000000-0000-4000-8000-00010000000e", doctor: "doctor4", name: "望月 隆", standIn: "南 和彦" },
+    "phone-nojs": { patient: "00000000-0000-4000-8000-000100000007", doctor: "doctor2", name: "小林 直樹", standIn: "清水 彩" },
+  };
+  const c = cases[testInfo.project.name];
+  test.skip(!c, "two phone runs (JS on and off) are enough");
+  const card = `/patients/${c.patient}/night-card`;
+
+  // The attending registers a conference absence covering now, with a stand-in.
+  const doctorContext = await browser.newContext({ ...testInfo.project.use });
+  const doctor = await doctorContext.newPage();
+  await signIn(doctor, testInfo, c.doctor, "/absences");
+  await waitForHydration(doctor, testInfo);
+  await doctor.getByLabel("開始日時").fill(tokyoLocal(-1));
+  await doctor.getByLabel("終了日時").fill(tokyoLocal(3));
+  await doctor.getByLabel("理由").fill("学会");
+  const select = doctor.getByLabel("代理の医師");
+  const value = await select.locator("option", { hasText: c.standIn }).getAttribute("value");
+  await select.selectOption(value!);
+  await doctor.getByRole("button", { name: "不在を登録" }).click();
+  await expect(doctor.getByTestId("absence-saved")).toBeVisible();
+
+  // The nurse's card: the big button dials the stand-in and says why.
+  const nurseContext = await browser.newContext({ ...testInfo.project.use });
+  const nurse = await nurseContext.newPage();
+  await signIn(nurse, testInfo, "nurse1", card);
+  await waitForHydration(nurse, testInfo);
+  const first = nurse.getByTestId("attending-call");
+  await expect(first).toContainText("代理医に電話");
+  await expect(first).toContainText(c.standIn);
+  await expect(nurse.getByTestId("first-call-why")).toContainText(`主治医 ${c.name}は学会のため不在`);
+  await expect(nurse.getByTestId("first-call-why")).toContainText(`→ 代理医 ${c.standIn}`);
+  // Not the absent attending's number: hers is still in the call list.
+  const attendingRow = nurse.locator(".call-row", { hasText: c.name }).first();
+  const attendingTel = await attendingRow.locator("a.call").getAttribute("href");
+  await expect(first).toHaveAttribute("href", /^tel:\d+$/);
+  expect(await first.getAttribute("href")).not.toEqual(attendingTel);
+
+  // Cancel the absence again: the button is back to the attending.
+  await doctor.goto("/absences");
+  await waitForHydration(doctor, testInfo);
+  await doctor.getByRole("button", { name: "取り消す" }).first().click();
+  await expect(doctor.getByText("不在予定を取り消しました。").first()).toBeVisible();
+  await nurse.reload();
+  await expect(nurse.getByTestId("attending-call")).toContainText("主治医に電話");
+  await expect(nurse.getByTestId("attending-call")).toHaveAttribute("href", attendingTel!);
+  await Promise.all([doctorContext.close(), nurseContext.close()]);
+});

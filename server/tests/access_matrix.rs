@@ -77,6 +77,11 @@ const SERVER_FUNCTIONS: &[(&str, Kind)] = &[
     // --- issue 9: sign-in door ---
     // The signed-in user's own password; server/tests/password_change.rs.
     ("/api/change_password", Kind::NoPatientData),
+    // --- issue 8: card ---
+    // A refused form's draft, for the session that typed it.
+    ("/api/card_drafts", Kind::PatientScoped),
+    // A refused plain form's error for the page it returns to (a code only).
+    ("/api/form_flash", Kind::NoPatientData),
 ];
 
 /// The server functions that edit a card (`Action::EditCard`).
@@ -347,6 +352,9 @@ async fn signed_out_requests_are_refused_everywhere(pool: PgPool) {
                 ("reason", "called_119"),
             ],
             "/api/call_restart" => &[("call_id", "00000000-0000-4000-8000-0000deadbeef")],
+            // --- issue 8: card ---
+            "/api/card_drafts" => &[("patient_id", "00000000-0000-4000-8000-000100000001")],
+            "/api/form_flash" => &[("path", "/")],
             _ => &[],
         };
         let response = app.post_form(path, form).await;
@@ -668,25 +676,44 @@ async fn card_writes(pool: &PgPool) -> i64 {
     .unwrap()
 }
 
+/// The rule each card edit needs (issue 8): the physician's orders and the
+/// identity have their own.
+fn card_edit_action(path: &str) -> &'static str {
+    match path {
+        "/api/card_save_sudden_change" => "edit_orders",
+        "/api/card_save_identity" => "edit_identity",
+        _ => "edit_card",
+    }
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn editing_a_card_needs_a_care_team_seat_with_the_duty(pool: PgPool) {
-    // (who, expected HTTP status of every card edit)
+    // (who, HTTP status of the team's edits, of the orders, of identity)
     let cases = [
-        (Who::NurseOfStation, 200),
-        (Who::NurseOfOtherStation, 403),
-        (Who::Attending, 200),
+        // The nurse station keeps the card current but does not write the
+        // physician's orders nor correct who the patient is.
+        (Who::NurseOfStation, 200, 403, 403),
+        (Who::NurseOfOtherStation, 403, 403, 403),
+        (Who::Attending, 200, 200, 200),
         // Consent lets the covering team read, not change, the card.
-        (Who::TeamDoctorWithConsent, 403),
-        (Who::TeamDoctorWithoutConsent, 403),
-        (Who::DoctorOfOtherTeam, 403),
-        (Who::Coordinator, 403),
-        (Who::Admin, 403),
+        (Who::TeamDoctorWithConsent, 403, 403, 403),
+        (Who::TeamDoctorWithoutConsent, 403, 403, 403),
+        (Who::DoctorOfOtherTeam, 403, 403, 403),
+        // The coordinator keeps the network's records: identity only.
+        (Who::Coordinator, 403, 403, 200),
+        (Who::Admin, 403, 403, 403),
     ];
     server::demo::seed_demo(&pool).await.unwrap();
-    for (who, expected) in cases {
+    for (who, team_edits, orders, identity) in cases {
         let s = scenario(&pool, who).await;
         let app = signed_in(&pool, &s.login).await;
+        let expected_for = |path: &str| match card_edit_action(path) {
+            "edit_orders" => orders,
+            "edit_identity" => identity,
+            _ => team_edits,
+        };
         for path in CARD_EDITS {
+            let expected = expected_for(path);
             let form = card_edit_form(&pool, path, s.patient).await;
             let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let before = card_writes(&pool).await;
@@ -709,16 +736,24 @@ async fn editing_a_card_needs_a_care_team_seat_with_the_duty(pool: PgPool) {
                 assert!(card_writes(&pool).await > before, "{who:?} {path}: written");
             }
         }
-        let outcomes = audit_rows(&pool, &s.login, s.patient, "edit_card").await;
-        let expected_outcomes: Vec<String> = if expected == 200 {
-            CARD_EDITS
+        for action in ["edit_card", "edit_orders", "edit_identity"] {
+            let outcomes = audit_rows(&pool, &s.login, s.patient, action).await;
+            let expected_outcomes: Vec<String> = CARD_EDITS
                 .iter()
-                .flat_map(|_| ["allowed".to_owned(), "done".to_owned()])
-                .collect()
-        } else {
-            CARD_EDITS.iter().map(|_| "denied".to_owned()).collect()
-        };
-        assert_eq!(outcomes, expected_outcomes, "{who:?}: every edit audited");
+                .filter(|p| card_edit_action(p) == action)
+                .flat_map(|p| {
+                    if expected_for(p) == 200 {
+                        vec!["allowed".to_owned(), "done".to_owned()]
+                    } else {
+                        vec!["denied".to_owned()]
+                    }
+                })
+                .collect();
+            assert_eq!(
+                outcomes, expected_outcomes,
+                "{who:?} {action}: every edit audited"
+            );
+        }
     }
 }
 

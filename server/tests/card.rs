@@ -140,10 +140,10 @@ async fn a_second_save_of_the_same_version_is_a_conflict_and_nothing_is_lost(poo
     .await;
     assert_eq!(response.status().as_u16(), 302);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
-    assert!(
-        location.starts_with(&format!(
-            "/patients/{DEMO_PATIENT_1}/edit?section=wishes&draft="
-        )),
+    // Issue 8: the input is kept on the server, never in the URL.
+    assert_eq!(
+        location,
+        format!("/patients/{DEMO_PATIENT_1}/edit#wishes"),
         "{location}"
     );
     let (status, html) = doctor.get(&location).await;
@@ -333,13 +333,16 @@ async fn the_card_shows_every_section_on_the_server_rendered_page(pool: PgPool) 
     assert_eq!(status, 200);
     for form in [
         "wishes-form",
-        "sudden-change-form",
         "way-in-form",
         "care-manager-form",
         "note-form",
-        "identity-form",
     ] {
         assert!(edit.contains(form), "{form}");
+    }
+    // The physician's orders and the identity are not the nurse's to
+    // change (issue 8): those forms are not offered to her.
+    for form in ["sudden-change-form", "identity-form"] {
+        assert!(!edit.contains(form), "{form}");
     }
 }
 
@@ -504,7 +507,9 @@ async fn search_never_shows_patients_the_user_may_not_open(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn bad_input_is_refused_with_a_reason_and_nothing_is_written(pool: PgPool) {
-    let app = signed_in(&pool, NURSE_OF_PATIENT_1).await;
+    // The attending physician: she may use every form, identity included
+    // (issue 8), so only the input can be refused here.
+    let app = signed_in(&pool, ATTENDING_OF_PATIENT_1).await;
     let card = card_json(&app, DEMO_PATIENT_1).await;
     let id = DEMO_PATIENT_1.to_string();
     let patient_version = card["version"].as_i64().unwrap().to_string();
@@ -655,7 +660,17 @@ async fn rare_kanji_and_emoji_are_stored_and_shown_exactly(pool: PgPool) {
     let app = signed_in(&pool, &nurse_of(&pool, n).await).await;
     let card = card_json(&app, patient).await;
     let id = patient.to_string();
-    let saved = app
+    // Identity is the attending clinic's to correct (issue 8).
+    let attending: String = sqlx::query_scalar(
+        "select s.login_id from staff s join patients p on p.attending_physician_id = s.id
+          where p.id = $1",
+    )
+    .bind(patient)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let doctor = signed_in(&pool, &attending).await;
+    let saved = doctor
         .post_form(
             "/api/card_save_identity",
             &[
@@ -835,4 +850,427 @@ async fn the_database_folds_text_and_phone_numbers_like_the_rust_side(pool: PgPo
             .await
             .unwrap();
     assert_eq!(bigrams, ["佐藤", "花子", "藤花"]);
+}
+
+// --- issue 8: card ---
+
+/// The current nursing order of patient 1: id, version, text.
+async fn order_of_patient_1(pool: &PgPool) -> (Uuid, i32, String) {
+    sqlx::query_as(
+        "select id, version, on_sudden_change from nursing_orders where patient_id = $1
+          order by valid_from desc limit 1",
+    )
+    .bind(DEMO_PATIENT_1)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_nurse_cannot_change_the_sudden_change_orders(pool: PgPool) {
+    let nurse = signed_in(&pool, NURSE_OF_PATIENT_1).await;
+    let (order, version, text) = order_of_patient_1(&pool).await;
+    let history_before: i64 = sqlx::query_scalar("select count(*) from card_history")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let id = DEMO_PATIENT_1.to_string();
+    let response = nurse
+        .post_form(
+            "/api/card_save_sudden_change",
+            &[
+                ("patient_id", id.as_str()),
+                ("order_id", &order.to_string()),
+                ("version", &version.to_string()),
+                ("on_sudden_change", "急変時は様子を見る。"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 403);
+    assert_eq!(response.text().await.unwrap(), "\"Forbidden\"");
+    assert_eq!(
+        order_of_patient_1(&pool).await,
+        (order, version, text),
+        "nothing changed"
+    );
+    let history_after: i64 = sqlx::query_scalar("select count(*) from card_history")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(history_after, history_before);
+    // The form is not offered to her, and the card has no edit link for it.
+    let (status, html) = nurse.get(&format!("/patients/{id}/edit")).await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("data-testid=\"sudden-change-form\""));
+    assert!(html.contains("急変時の対応は主治医・副主治医の医師だけが変更できます。"));
+    let (_, card) = nurse.get(&format!("/patients/{id}/night-card")).await;
+    assert!(!card.contains(&format!("/patients/{id}/edit#sudden-change")));
+    // Without JavaScript the refusal is a translated sentence.
+    let response = post_as_browser(
+        &nurse,
+        "/api/card_save_sudden_change",
+        &[
+            ("patient_id", id.as_str()),
+            ("order_id", &order.to_string()),
+            ("version", &version.to_string()),
+            ("on_sudden_change", "急変時は様子を見る。"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 302);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(!location.contains('?'), "{location}");
+    assert_eq!(order_of_patient_1(&pool).await.1, version);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_physician_of_the_seat_changes_the_orders_and_the_card_names_him(pool: PgPool) {
+    let doctor = signed_in(&pool, ATTENDING_OF_PATIENT_1).await;
+    let (order, version, _) = order_of_patient_1(&pool).await;
+    let id = DEMO_PATIENT_1.to_string();
+    // Make the text in force someone else's: a nurse wrote it (as the old
+    // code allowed), so the card must name her, not the issuing physician.
+    sqlx::query(
+        "update nursing_orders set on_sudden_change = '看護師が書いた文面',
+                updated_by = (select id from staff where login_id = $2)
+          where id = $1",
+    )
+    .bind(order)
+    .bind(NURSE_OF_PATIENT_1)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let nurse_name: String = sqlx::query_scalar(
+        "select family_name || ' ' || given_name from staff where login_id = $1",
+    )
+    .bind(NURSE_OF_PATIENT_1)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let (_, html) = doctor.get(&format!("/patients/{id}/night-card")).await;
+    assert!(
+        html.contains(&format!("この文面の最終変更: {nurse_name} (看護師)")),
+        "the card names who wrote the text"
+    );
+
+    let response = doctor
+        .post_form(
+            "/api/card_save_sudden_change",
+            &[
+                ("patient_id", id.as_str()),
+                ("order_id", &order.to_string()),
+                ("version", &(version + 1).to_string()),
+                (
+                    "on_sudden_change",
+                    "呼吸苦時は酸素2L/分へ増量し主治医へ連絡。",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let (_, html) = doctor.get(&format!("/patients/{id}/night-card")).await;
+    assert!(html.contains("呼吸苦時は酸素2L/分へ増量し主治医へ連絡。"));
+    assert!(
+        html.contains("この文面の最終変更: 桜井 真理子 (医師)"),
+        "the card names him"
+    );
+    let (_, edit) = doctor.get(&format!("/patients/{id}/edit")).await;
+    assert!(edit.contains("data-testid=\"sudden-change-form\""));
+    let audit: Vec<String> = sqlx::query_scalar(
+        "select a.outcome from audit_log a join staff s on s.id = a.staff_id
+          where s.login_id = $1 and a.action = 'edit_orders' order by a.id",
+    )
+    .bind(ATTENDING_OF_PATIENT_1)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audit, ["allowed", "done"]);
+}
+
+fn identity_form(
+    patient: Uuid,
+    version: i32,
+    given: &str,
+    born: &str,
+) -> Vec<(&'static str, String)> {
+    vec![
+        ("patient_id", patient.to_string()),
+        ("version", version.to_string()),
+        ("family_name", "山田".into()),
+        ("given_name", given.into()),
+        ("family_name_kana", "ヤマダ".into()),
+        ("given_name_kana", "ハナコ".into()),
+        ("birth_date", born.into()),
+        ("sex", "female".into()),
+    ]
+}
+
+async fn patient_1_identity(pool: &PgPool) -> (String, chrono::NaiveDate, i32) {
+    sqlx::query_as("select given_name, birth_date, version from patients where id = $1")
+        .bind(DEMO_PATIENT_1)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn identity_is_corrected_only_by_the_attending_clinic_and_the_coordinator(pool: PgPool) {
+    let nurse = signed_in(&pool, NURSE_OF_PATIENT_1).await;
+    let (given, born, version) = patient_1_identity(&pool).await;
+    let entries = || async {
+        sqlx::query_scalar::<_, String>(
+            "select body from timeline_entries where patient_id = $1 and kind = 'identity_change'
+              order by created_at, id",
+        )
+        .bind(DEMO_PATIENT_1)
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+    };
+
+    // The nurse station: refused, nothing written, no form.
+    let response = nurse
+        .post_form(
+            "/api/card_save_identity",
+            &pairs(&identity_form(
+                DEMO_PATIENT_1,
+                version,
+                "華子",
+                "1937-05-04",
+            )),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 403);
+    assert_eq!(
+        patient_1_identity(&pool).await,
+        (given.clone(), born, version)
+    );
+    assert!(entries().await.is_empty());
+    let (_, html) = nurse.get(&format!("/patients/{DEMO_PATIENT_1}/edit")).await;
+    assert!(!html.contains("data-testid=\"identity-form\""));
+
+    // The attending physician: saved, and the card's history says so.
+    let doctor = signed_in(&pool, ATTENDING_OF_PATIENT_1).await;
+    let (_, html) = doctor
+        .get(&format!("/patients/{DEMO_PATIENT_1}/edit"))
+        .await;
+    assert!(html.contains("data-testid=\"identity-form\""));
+    let response = doctor
+        .post_form(
+            "/api/card_save_identity",
+            &pairs(&identity_form(
+                DEMO_PATIENT_1,
+                version,
+                "華子",
+                &born.to_string(),
+            )),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(
+        entries().await,
+        [format!(
+            "山田 {given} (ヤマダ ハナコ) → 山田 華子 (ヤマダ ハナコ)"
+        )]
+    );
+    let (_, card) = doctor
+        .get(&format!("/patients/{DEMO_PATIENT_1}/night-card"))
+        .await;
+    assert!(
+        card.contains("本人情報の修正"),
+        "shown in the card's history"
+    );
+    assert!(card.contains(&format!("山田 {given} (ヤマダ ハナコ) → 山田 華子")));
+
+    // The coordinator (who cannot read the card) may correct it too.
+    let coordinator = signed_in(&pool, "coordinator").await;
+    let response = coordinator
+        .post_form(
+            "/api/card_save_identity",
+            &pairs(&identity_form(
+                DEMO_PATIENT_1,
+                version + 1,
+                "華子",
+                "1937-05-04",
+            )),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(entries().await.len(), 2);
+    assert_eq!(
+        entries().await[1],
+        format!("{born} → 1937-05-04"),
+        "the birth date change is recorded"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_crafted_wishes_link_opens_an_empty_honest_form(pool: PgPool) {
+    let nurse = signed_in(&pool, NURSE_OF_PATIENT_1).await;
+    let draft = r#"{"resuscitation":"full","transport":"wanted","place_of_care":"hospital","place_of_death":"hospital","decided_by":"INJECTED","decided_on":"2026-01-01","notes":"INJECTED"}"#;
+    let crafted = format!(
+        "/patients/{DEMO_PATIENT_1}/edit?section=wishes&draft={}&error=%22Conflict%22",
+        urlencode(draft)
+    );
+    let (status, html) = nurse.get(&crafted).await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("INJECTED"), "no injected values");
+    assert!(
+        !html.contains("ほかの人が先に保存しました"),
+        "no fake conflict banner"
+    );
+    assert!(!html.contains("data-testid=\"draft-notice\""));
+    // The form shows what is on record: DNAR, transport not wanted.
+    let wishes = &html[html.find("data-testid=\"wishes-form\"").unwrap()..];
+    assert!(
+        checked(wishes, "resuscitation", "dnar"),
+        "the recorded DNAR is selected"
+    );
+    assert!(!checked(wishes, "resuscitation", "full"));
+    assert!(!checked(wishes, "transport", "wanted"));
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Whether radio `name` = `value` is checked in the server-rendered form.
+fn checked(html: &str, name: &str, value: &str) -> bool {
+    let needle = format!("name=\"{name}\" value=\"{value}\"");
+    let Some(at) = html.find(&needle) else {
+        return false;
+    };
+    let end = at + html[at..].find('>').unwrap();
+    html[at..end].contains("checked")
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_refused_save_shows_the_text_back_without_any_url_parameter(pool: PgPool) {
+    let mut nurse = signed_in(&pool, NURSE_OF_PATIENT_1).await;
+    let card = card_json(&nurse, DEMO_PATIENT_1).await;
+    let version = card["wishes"]["version"].as_i64().unwrap();
+    // A stale version: a conflict, posted without JavaScript.
+    let response = post_as_browser(
+        &nurse,
+        "/api/card_save_wishes",
+        &pairs(&wishes_form(
+            DEMO_PATIENT_1,
+            version - 1,
+            "長女と電話で再確認した",
+        )),
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 302);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, format!("/patients/{DEMO_PATIENT_1}/edit#wishes"));
+    let (status, html) = nurse.get(&location).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("長女と電話で再確認した"),
+        "the typed text is back"
+    );
+    assert!(
+        html.contains("ほかの人が先に保存しました"),
+        "the real error"
+    );
+    assert!(html.contains("data-testid=\"draft-notice\""));
+
+    // Another session of the same person does not see it.
+    let other = signed_in(&pool, NURSE_OF_PATIENT_1).await;
+    let (_, html) = other.get(&format!("/patients/{DEMO_PATIENT_1}/edit")).await;
+    assert!(!html.contains("長女と電話で再確認した"));
+
+    // A successful save clears it.
+    let saved = nurse
+        .post_form(
+            "/api/card_save_wishes",
+            &pairs(&wishes_form(
+                DEMO_PATIENT_1,
+                version,
+                "長女と電話で再確認した",
+            )),
+        )
+        .await;
+    assert_eq!(saved.status().as_u16(), 200);
+    let drafts: i64 = sqlx::query_scalar("select count(*) from form_drafts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(drafts, 0, "cleared on a successful save");
+
+    // A refused save's draft goes at sign-out.
+    let response = post_as_browser(
+        &nurse,
+        "/api/card_save_wishes",
+        &pairs(&wishes_form(DEMO_PATIENT_1, version, "古い版からの保存")),
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 302);
+    let drafts: i64 = sqlx::query_scalar("select count(*) from form_drafts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(drafts, 1);
+    let out = nurse
+        .post_form("/api/logout", &[("everywhere", "false")])
+        .await;
+    assert!(out.status().is_success() || out.status().is_redirection());
+    let drafts: i64 = sqlx::query_scalar("select count(*) from form_drafts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(drafts, 0, "cleared at sign-out");
+    nurse.session = None;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_refused_plain_form_keeps_its_error_off_the_url(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    // A wrong password, posted without JavaScript.
+    let response = app
+        .client
+        .post(app.url("/api/login"))
+        .header("accept", "text/html")
+        .form(&[("login_id", "nurse1"), ("password", "wrong"), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 302);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(!location.contains("error="), "{location}");
+    let flash = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("nc_flash="))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+        .expect("a flash cookie");
+    let page = app
+        .client
+        .get(app.url(&location))
+        .header("cookie", &flash)
+        .send()
+        .await
+        .unwrap();
+    let cleared = page
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.starts_with("nc_flash=;"));
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("ログインIDまたはパスワードが違います。"),
+        "the real error"
+    );
+    assert!(cleared, "read once");
+    // A crafted `?error=` shows nothing.
+    let (_, html) = app.get("/login?error=%22BadCredentials%22").await;
+    assert!(!html.contains("ログインIDまたはパスワードが違います。"));
 }

@@ -184,3 +184,98 @@ async fn the_demo_network_has_what_the_issue_asks_for(pool: PgPool) {
     );
     assert!(count("select count(*) from family_contacts").await >= 40);
 }
+
+// --- issue 8: card ---
+
+/// A physician other than the attending, to stand in for her.
+async fn stand_in(pool: &PgPool) -> (uuid::Uuid, String, String) {
+    sqlx::query_as(
+        "select s.id, s.family_name || ' ' || s.given_name, s.phone from staff s
+          where s.role = 'physician' and s.disabled_at is null
+            and s.id <> (select attending_physician_id from patients where id = $1)
+          order by s.login_id limit 1",
+    )
+    .bind(DEMO_PATIENT_1)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+fn tel(phone: &str) -> String {
+    let digits: String = phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    format!("href=\"tel:{digits}\"")
+}
+
+/// The `<a data-testid="attending-call" …>` element of the card.
+fn first_call_link(html: &str) -> &str {
+    let start = html
+        .find("data-testid=\"attending-call\"")
+        .expect("a first-call button");
+    let tag_start = html[..start].rfind('<').unwrap();
+    let end = start + html[start..].find('>').unwrap();
+    &html[tag_start..=end]
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_first_call_button_dials_the_stand_in_while_the_attending_is_away(pool: PgPool) {
+    let app = spawn_app(pool.clone())
+        .await
+        .signed_in_as(NURSE_OF_PATIENT_1)
+        .await;
+    let card = format!("/patients/{DEMO_PATIENT_1}/night-card");
+    let (attending_id, attending_name, attending_phone): (uuid::Uuid, String, String) =
+        sqlx::query_as(
+            "select s.id, s.family_name || ' ' || s.given_name, s.phone
+               from staff s join patients p on p.attending_physician_id = s.id where p.id = $1",
+        )
+        .bind(DEMO_PATIENT_1)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+
+    // At work: the button dials her.
+    let (status, html) = app.get(&card).await;
+    assert_eq!(status, 200);
+    assert!(
+        first_call_link(&html).contains(&tel(&attending_phone)),
+        "{}",
+        first_call_link(&html)
+    );
+
+    // A conference absence covering now, with a stand-in.
+    let (sub_id, sub_name, sub_phone) = stand_in(&pool).await;
+    sqlx::query(
+        "insert into planned_absences (id, staff_id, starts_at, ends_at, reason, substitute_id)
+         values ($1, $2, now() - interval '2 hours', now() + interval '10 hours', '学会', $3)",
+    )
+    .bind(uuid::Uuid::new_v4())
+    .bind(attending_id)
+    .bind(sub_id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let (status, html) = app.get(&card).await;
+    assert_eq!(status, 200);
+    let link = first_call_link(&html);
+    assert!(
+        link.contains(&tel(&sub_phone)),
+        "dials the stand-in: {link}"
+    );
+    assert!(
+        !link.contains(&tel(&attending_phone)),
+        "not the absent attending: {link}"
+    );
+    assert!(
+        html.contains(&format!("主治医 {attending_name}は学会のため不在")),
+        "says why"
+    );
+    assert!(html.contains(&format!("→ 代理医 {sub_name}")), "says who");
+    // The rest of the call list stays, the attending's row included.
+    assert!(
+        html.contains(&tel(&attending_phone)),
+        "the call list keeps her"
+    );
+}

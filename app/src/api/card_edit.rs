@@ -8,9 +8,16 @@
 //! it was filled in from; a stale one is a 409 and nothing is written.
 //!
 //! The forms work without JavaScript: the browser posts them, and on an
-//! error the server sends it back to the edit page with the error *and the
-//! user's input* in the query (`?section=…&draft=…&error=…`), so a conflict
-//! or a typo never loses what was typed.
+//! error the server keeps the user's input and the error in `form_drafts`
+//! (for this session and this form, 30 minutes at most) and sends the
+//! browser back to the edit page, which shows both, so a conflict or a typo
+//! never loses what was typed. Nothing of it is ever put in a URL, so no
+//! link can pre-fill a form (issue 8).
+//!
+//! Who may save: `Action::EditCard` for the team's sections;
+//! `Action::EditOrders` (a physician of the attending or secondary seat)
+//! for the 「急変時の対応」; `Action::EditIdentity` (the attending clinic, the
+//! coordinator) for identity.
 //!
 //! The arguments are the form's fields, flat, because that is how a plain
 //! HTML form posts them; hence `clippy::too_many_arguments` is allowed on
@@ -26,17 +33,12 @@ mod ssr {
     use crate::domain::access::Action;
     use crate::domain::card_input::{EditSection, FieldError};
     use crate::domain::patient::PatientId;
-    use crate::domain::text::encode_query;
     use crate::error::AppError;
     use crate::ssr::auth::CurrentUser;
-    use crate::ssr::db::edit::EditError;
+    use crate::ssr::db::edit::{self as edit_db, EditError};
     use crate::ssr::{access, audit, auth, request};
     use sqlx::{PgPool, Postgres, Transaction};
     use std::collections::BTreeMap;
-
-    /// The longest draft carried back in a URL; beyond it (only possible
-    /// by bypassing the forms' `maxlength`) the input is not echoed.
-    const MAX_DRAFT_BYTES: usize = 24_000;
 
     /// One edit in progress.
     pub struct Edit {
@@ -44,7 +46,10 @@ mod ssr {
         pub user: CurrentUser,
         pub id: PatientId,
         section: EditSection,
-        /// The form as posted, to give back on an error.
+        /// The rule the save needs (`EditCard`, or `EditOrders` for the
+        /// physician's orders, `EditIdentity` for identity).
+        action: Action,
+        /// The form as posted, to keep (server-side) on a refusal.
         draft: BTreeMap<&'static str, String>,
     }
 
@@ -53,6 +58,7 @@ mod ssr {
         pub async fn start(
             patient_id: &str,
             section: EditSection,
+            action: Action,
             draft: BTreeMap<&'static str, String>,
         ) -> Result<Self, AppError> {
             let pool = request::pool()?;
@@ -64,35 +70,24 @@ mod ssr {
                 user,
                 id,
                 section,
+                action,
                 draft,
             })
         }
 
-        /// Sets the status and, for a form posted without JavaScript, sends
-        /// the browser back to the form with the error and the input.
+        /// Sets the HTTP status of a refusal; [`Edit::settle`] keeps the
+        /// input and sends a plain form back.
         pub fn reject(&self, error: AppError) -> AppError {
-            let mut back = format!(
-                "/patients/{}/edit?section={}",
-                self.id,
-                self.section.as_str()
-            );
-            if let Ok(json) = serde_json::to_string(&self.draft) {
-                let draft = encode_query(&json);
-                if draft.len() <= MAX_DRAFT_BYTES {
-                    back.push_str("&draft=");
-                    back.push_str(&draft);
-                }
-            }
-            request::fail_form(error, &back)
+            request::fail(error)
         }
 
         pub fn invalid(&self, e: FieldError) -> AppError {
             self.reject(AppError::Invalid(e.code()))
         }
 
-        /// `Action::EditCard` on this patient, audited either way.
+        /// `self.action` on this patient, audited either way.
         pub async fn authorize(&self) -> Result<(), AppError> {
-            access::authorize_patient(&self.pool, &self.user, Action::EditCard, self.id)
+            access::authorize_patient(&self.pool, &self.user, self.action, self.id)
                 .await
                 .map(|_| ())
                 .map_err(|e| self.reject(e))
@@ -113,10 +108,10 @@ mod ssr {
             }
         }
 
-        /// Audits the write in the same transaction, commits, and goes back
-        /// to the card at the edited section.
+        /// Audits the write in the same transaction, forgets any draft of
+        /// this form, commits, and goes back to the card at the section.
         pub async fn finish(
-            self,
+            &self,
             mut tx: Transaction<'static, Postgres>,
             detail: &str,
         ) -> Result<(), AppError> {
@@ -124,12 +119,20 @@ mod ssr {
                 &mut *tx,
                 &self.user,
                 Some(self.id.0),
-                "edit_card",
+                self.action.as_str(),
                 "done",
                 &format!("{}: {detail}", self.section.as_str()),
             )
             .await
             .map_err(|e| self.reject(e))?;
+            edit_db::clear_draft(
+                &mut tx,
+                &self.user.session_hash,
+                self.id,
+                self.section.as_str(),
+            )
+            .await
+            .map_err(|e| self.reject(request::internal("clearing a draft")(e)))?;
             tx.commit()
                 .await
                 .map_err(|e| self.reject(request::internal("commit")(e)))?;
@@ -139,6 +142,39 @@ mod ssr {
                 self.section.as_str()
             ));
             Ok(())
+        }
+
+        /// After the save: on a refusal, keeps what was typed and the
+        /// error on the server for this session and form (never in the
+        /// URL), and sends a plain form post back to the edit page, which
+        /// shows both. A refusal for lack of rights keeps nothing: the form
+        /// is not offered to that user.
+        pub async fn settle(&self, result: Result<(), AppError>) -> Result<(), AppError> {
+            let Err(error) = result else {
+                return Ok(());
+            };
+            let back = format!("/patients/{}/edit#{}", self.id, self.section.as_str());
+            if matches!(error, AppError::Forbidden | AppError::Unauthenticated) {
+                return Err(request::fail_form(error, &back));
+            }
+            let fields = serde_json::to_value(&self.draft).unwrap_or_default();
+            let error_json = serde_json::to_value(&error).unwrap_or_default();
+            if let Err(e) = edit_db::keep_draft(
+                &self.pool,
+                &self.user.session_hash,
+                self.id,
+                self.section.as_str(),
+                &fields,
+                &error_json,
+            )
+            .await
+            {
+                tracing::error!(error = %e, "keeping a refused form's draft");
+            }
+            if request::is_plain_form_post() {
+                leptos_axum::redirect(&back);
+            }
+            Err(error)
         }
     }
 
@@ -172,12 +208,14 @@ pub async fn save_wishes(
     notes: String,
 ) -> Result<(), AppError> {
     use self::ssr::{draft, today, Edit};
+    use crate::domain::access::Action;
     use crate::domain::card_input::{parse_version, EditSection, WishesForm, WishesInput};
     use crate::ssr::db::edit;
 
     let edit = Edit::start(
         &patient_id,
         EditSection::Wishes,
+        Action::EditCard,
         draft([
             ("resuscitation", &resuscitation),
             ("place_of_care", &place_of_care),
@@ -198,31 +236,38 @@ pub async fn save_wishes(
         ]),
     )
     .await?;
-    let form = WishesForm {
-        resuscitation: &resuscitation,
-        place_of_care: &place_of_care,
-        place_of_death: &place_of_death,
-        death_at_home_expected: death_at_home_expected.as_deref(),
-        transport: &transport,
-        decided_by: &decided_by,
-        decided_on: &decided_on,
-        document_on_file: document_on_file.as_deref(),
-        document_note: &document_note,
-        notes: &notes,
-    };
-    let wishes = WishesInput::parse(&form, today()).map_err(|e| edit.invalid(e))?;
-    let version = parse_version(&version).map_err(|e| edit.invalid(e))?;
-    edit.authorize().await?;
-    let mut tx = edit.begin().await?;
-    edit::save_wishes(&mut tx, edit.id, edit.user.actor.staff_id, version, &wishes)
-        .await
-        .map_err(|e| edit.failed(e))?;
-    let detail = format!(
-        "from v{version}: {} {}",
-        wishes.resuscitation.as_str(),
-        wishes.transport.as_str()
-    );
-    edit.finish(tx, &detail).await
+    let result = async {
+        // Who may use this form first: a refusal says 403 whatever was
+        // typed, and keeps nothing.
+        edit.authorize().await?;
+        let form = WishesForm {
+            resuscitation: &resuscitation,
+            place_of_care: &place_of_care,
+            place_of_death: &place_of_death,
+            death_at_home_expected: death_at_home_expected.as_deref(),
+            transport: &transport,
+            decided_by: &decided_by,
+            decided_on: &decided_on,
+            document_on_file: document_on_file.as_deref(),
+            document_note: &document_note,
+            notes: &notes,
+        };
+        let wishes = WishesInput::parse(&form, today()).map_err(|e| edit.invalid(e))?;
+        let version = parse_version(&version).map_err(|e| edit.invalid(e))?;
+        let mut tx = edit.begin().await?;
+        edit::save_wishes(&mut tx, edit.id, edit.user.actor.staff_id, version, &wishes)
+            .await
+            .map_err(|e| edit.failed(e))?;
+        let detail = format!(
+            "from v{version}: {} {}",
+            wishes.resuscitation.as_str(),
+            wishes.transport.as_str()
+        );
+        edit.finish(tx, &detail).await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    edit.settle(result).await
 }
 
 /// Saves the 「休日・夜間の急変時の対応」 of the current nursing order.
@@ -234,6 +279,7 @@ pub async fn save_sudden_change(
     on_sudden_change: String,
 ) -> Result<(), AppError> {
     use self::ssr::{draft, Edit};
+    use crate::domain::access::Action;
     use crate::domain::card_input::{
         parse_version, required_text, EditSection, Field, FieldError, Problem,
         SUDDEN_CHANGE_MAX_CHARS,
@@ -243,32 +289,40 @@ pub async fn save_sudden_change(
     let edit = Edit::start(
         &patient_id,
         EditSection::SuddenChange,
+        Action::EditOrders,
         draft([("on_sudden_change", &on_sudden_change)]),
     )
     .await?;
-    let text = required_text(
-        Field::SuddenChange,
-        &on_sudden_change,
-        SUDDEN_CHANGE_MAX_CHARS,
-    )
-    .map_err(|e| edit.invalid(e))?;
-    let order = uuid::Uuid::parse_str(order_id.trim())
-        .map_err(|_| edit.invalid(FieldError::new(Field::Record, Problem::Malformed)))?;
-    let version = parse_version(&version).map_err(|e| edit.invalid(e))?;
-    edit.authorize().await?;
-    let mut tx = edit.begin().await?;
-    edit::save_sudden_change(
-        &mut tx,
-        edit.id,
-        order,
-        edit.user.actor.staff_id,
-        version,
-        &text,
-    )
-    .await
-    .map_err(|e| edit.failed(e))?;
-    edit.finish(tx, &format!("order {order} from v{version}"))
+    let result = async {
+        // Who may use this form first: a refusal says 403 whatever was
+        // typed, and keeps nothing.
+        edit.authorize().await?;
+        let text = required_text(
+            Field::SuddenChange,
+            &on_sudden_change,
+            SUDDEN_CHANGE_MAX_CHARS,
+        )
+        .map_err(|e| edit.invalid(e))?;
+        let order = uuid::Uuid::parse_str(order_id.trim())
+            .map_err(|_| edit.invalid(FieldError::new(Field::Record, Problem::Malformed)))?;
+        let version = parse_version(&version).map_err(|e| edit.invalid(e))?;
+        let mut tx = edit.begin().await?;
+        edit::save_sudden_change(
+            &mut tx,
+            edit.id,
+            order,
+            edit.user.actor.staff_id,
+            version,
+            &text,
+        )
         .await
+        .map_err(|e| edit.failed(e))?;
+        edit.finish(tx, &format!("order {order} from v{version}"))
+            .await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    edit.settle(result).await
 }
 
 /// Saves the landmark and how to get in.
@@ -283,12 +337,14 @@ pub async fn save_way_in(
     pets: String,
 ) -> Result<(), AppError> {
     use self::ssr::{draft, Edit};
+    use crate::domain::access::Action;
     use crate::domain::card_input::{parse_version, EditSection, WayInInput};
     use crate::ssr::db::edit;
 
     let edit = Edit::start(
         &patient_id,
         EditSection::WayIn,
+        Action::EditCard,
         draft([
             ("landmark", &landmark),
             ("entrance", &entrance),
@@ -298,15 +354,22 @@ pub async fn save_way_in(
         ]),
     )
     .await?;
-    let way_in = WayInInput::parse(&landmark, &entrance, &key_box, &parking, &pets)
-        .map_err(|e| edit.invalid(e))?;
-    let version = parse_version(&version).map_err(|e| edit.invalid(e))?;
-    edit.authorize().await?;
-    let mut tx = edit.begin().await?;
-    edit::save_way_in(&mut tx, edit.id, edit.user.actor.staff_id, version, &way_in)
-        .await
-        .map_err(|e| edit.failed(e))?;
-    edit.finish(tx, &format!("from v{version}")).await
+    let result = async {
+        // Who may use this form first: a refusal says 403 whatever was
+        // typed, and keeps nothing.
+        edit.authorize().await?;
+        let way_in = WayInInput::parse(&landmark, &entrance, &key_box, &parking, &pets)
+            .map_err(|e| edit.invalid(e))?;
+        let version = parse_version(&version).map_err(|e| edit.invalid(e))?;
+        let mut tx = edit.begin().await?;
+        edit::save_way_in(&mut tx, edit.id, edit.user.actor.staff_id, version, &way_in)
+            .await
+            .map_err(|e| edit.failed(e))?;
+        edit.finish(tx, &format!("from v{version}")).await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    edit.settle(result).await
 }
 
 /// Saves the care manager.
@@ -319,29 +382,39 @@ pub async fn save_care_manager(
     phone: String,
 ) -> Result<(), AppError> {
     use self::ssr::{draft, Edit};
+    use crate::domain::access::Action;
     use crate::domain::card_input::{parse_version, CareManagerInput, EditSection};
     use crate::ssr::db::edit;
 
     let edit = Edit::start(
         &patient_id,
         EditSection::CareManager,
+        Action::EditCard,
         draft([("name", &name), ("office", &office), ("phone", &phone)]),
     )
     .await?;
-    let manager = CareManagerInput::parse(&name, &office, &phone).map_err(|e| edit.invalid(e))?;
-    let version = parse_version(&version).map_err(|e| edit.invalid(e))?;
-    edit.authorize().await?;
-    let mut tx = edit.begin().await?;
-    edit::save_care_manager(
-        &mut tx,
-        edit.id,
-        edit.user.actor.staff_id,
-        version,
-        &manager,
-    )
-    .await
-    .map_err(|e| edit.failed(e))?;
-    edit.finish(tx, &format!("from v{version}")).await
+    let result = async {
+        // Who may use this form first: a refusal says 403 whatever was
+        // typed, and keeps nothing.
+        edit.authorize().await?;
+        let manager =
+            CareManagerInput::parse(&name, &office, &phone).map_err(|e| edit.invalid(e))?;
+        let version = parse_version(&version).map_err(|e| edit.invalid(e))?;
+        let mut tx = edit.begin().await?;
+        edit::save_care_manager(
+            &mut tx,
+            edit.id,
+            edit.user.actor.staff_id,
+            version,
+            &manager,
+        )
+        .await
+        .map_err(|e| edit.failed(e))?;
+        edit.finish(tx, &format!("from v{version}")).await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    edit.settle(result).await
 }
 
 /// Corrects name, kana, date of birth and sex.
@@ -357,12 +430,14 @@ pub async fn save_identity(
     sex: String,
 ) -> Result<(), AppError> {
     use self::ssr::{draft, today, Edit};
+    use crate::domain::access::Action;
     use crate::domain::card_input::{parse_version, EditSection, IdentityForm, IdentityInput};
     use crate::ssr::db::edit;
 
     let edit = Edit::start(
         &patient_id,
         EditSection::Identity,
+        Action::EditIdentity,
         draft([
             ("family_name", &family_name),
             ("given_name", &given_name),
@@ -373,28 +448,35 @@ pub async fn save_identity(
         ]),
     )
     .await?;
-    let form = IdentityForm {
-        family_name: &family_name,
-        given_name: &given_name,
-        family_name_kana: &family_name_kana,
-        given_name_kana: &given_name_kana,
-        birth_date: &birth_date,
-        sex: &sex,
-    };
-    let identity = IdentityInput::parse(&form, today()).map_err(|e| edit.invalid(e))?;
-    let version = parse_version(&version).map_err(|e| edit.invalid(e))?;
-    edit.authorize().await?;
-    let mut tx = edit.begin().await?;
-    edit::save_identity(
-        &mut tx,
-        edit.id,
-        edit.user.actor.staff_id,
-        version,
-        &identity,
-    )
-    .await
-    .map_err(|e| edit.failed(e))?;
-    edit.finish(tx, &format!("from v{version}")).await
+    let result = async {
+        // Who may use this form first: a refusal says 403 whatever was
+        // typed, and keeps nothing.
+        edit.authorize().await?;
+        let form = IdentityForm {
+            family_name: &family_name,
+            given_name: &given_name,
+            family_name_kana: &family_name_kana,
+            given_name_kana: &given_name_kana,
+            birth_date: &birth_date,
+            sex: &sex,
+        };
+        let identity = IdentityInput::parse(&form, today()).map_err(|e| edit.invalid(e))?;
+        let version = parse_version(&version).map_err(|e| edit.invalid(e))?;
+        let mut tx = edit.begin().await?;
+        edit::save_identity(
+            &mut tx,
+            edit.id,
+            edit.user.actor.staff_id,
+            version,
+            &identity,
+        )
+        .await
+        .map_err(|e| edit.failed(e))?;
+        edit.finish(tx, &format!("from v{version}")).await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    edit.settle(result).await
 }
 
 /// Adds a note to the timeline. Notes are never edited: a correction is a
@@ -402,21 +484,77 @@ pub async fn save_identity(
 #[server(prefix = "/api", endpoint = "card_add_note")]
 pub async fn add_note(patient_id: String, note: String) -> Result<(), AppError> {
     use self::ssr::{draft, Edit};
+    use crate::domain::access::Action;
     use crate::domain::card_input::{required_text, EditSection, Field, NOTE_MAX_CHARS};
     use crate::ssr::db::edit;
 
-    let edit = Edit::start(&patient_id, EditSection::Note, draft([("note", &note)])).await?;
-    let body = required_text(Field::Note, &note, NOTE_MAX_CHARS).map_err(|e| edit.invalid(e))?;
-    edit.authorize().await?;
-    let mut tx = edit.begin().await?;
-    let id = edit::add_note(
-        &mut tx,
-        edit.id,
-        edit.user.actor.staff_id,
-        &body,
-        chrono::Utc::now(),
+    let edit = Edit::start(
+        &patient_id,
+        EditSection::Note,
+        Action::EditCard,
+        draft([("note", &note)]),
     )
-    .await
-    .map_err(|e| edit.failed(e))?;
-    edit.finish(tx, &format!("note {id}")).await
+    .await?;
+    let result = async {
+        // Who may use this form first: a refusal says 403 whatever was
+        // typed, and keeps nothing.
+        edit.authorize().await?;
+        let body =
+            required_text(Field::Note, &note, NOTE_MAX_CHARS).map_err(|e| edit.invalid(e))?;
+        let mut tx = edit.begin().await?;
+        let id = edit::add_note(
+            &mut tx,
+            edit.id,
+            edit.user.actor.staff_id,
+            &body,
+            chrono::Utc::now(),
+        )
+        .await
+        .map_err(|e| edit.failed(e))?;
+        edit.finish(tx, &format!("note {id}")).await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    edit.settle(result).await
+}
+
+// --- issue 8: card ---
+
+/// What this session typed into this patient's forms before a save was
+/// refused, with the refusal, by form. Kept on the server only (never in a
+/// URL), so the edit page can give it back; only the session that typed it
+/// ever reads it.
+#[server(prefix = "/api", endpoint = "card_drafts")]
+pub async fn card_drafts(
+    patient_id: String,
+) -> Result<
+    Vec<(
+        crate::domain::card_input::EditSection,
+        crate::domain::card_input::SavedDraft,
+        AppError,
+    )>,
+    AppError,
+> {
+    use crate::domain::access::Action;
+    use crate::domain::card_input::{EditSection, SavedDraft};
+    use crate::domain::patient::PatientId;
+    use crate::ssr::{access, auth, db::edit, request};
+
+    let id = PatientId::parse(&patient_id)
+        .map_err(|_| request::fail(AppError::Invalid("patient_id".into())))?;
+    let pool = request::pool()?;
+    let user = auth::require_user(&pool).await?;
+    access::authorize_patient(&pool, &user, Action::ReadCard, id).await?;
+    let rows = edit::drafts(&pool, &user.session_hash, id)
+        .await
+        .map_err(request::internal("reading form drafts"))?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let section = EditSection::parse(&row.section)?;
+            let fields = serde_json::from_value(row.fields).ok()?;
+            let error = serde_json::from_value(row.error).ok()?;
+            Some((section, SavedDraft { fields }, error))
+        })
+        .collect())
 }

@@ -13,3 +13,5 @@ pub mod passkey;
 pub mod patients;
 pub mod search;
 pub mod second_factor;
+// --- issue 8: card ---
+pub mod form_flash;

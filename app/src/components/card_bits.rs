@@ -89,6 +89,8 @@ pub fn timeline_key(kind: TimelineKind) -> Key {
         TimelineKind::HouseCall => Key::TimelineHouseCall,
         TimelineKind::Call => Key::TimelineCall,
         TimelineKind::Note => Key::TimelineNote,
+        // --- issue 8: card ---
+        TimelineKind::IdentityChange => Key::TimelineIdentityChange,
     }
 }
 
@@ -159,6 +161,97 @@ pub fn error_message(i18n: I18n, error: &AppError) -> String {
         },
         other => other.user_message(i18n.lang),
     }
+}
+
+// --- issue 8: card ---
+
+/// A staff member's role in words.
+pub fn staff_role_key(role: crate::domain::access::Role) -> Key {
+    use crate::domain::access::Role;
+    match role {
+        Role::Nurse => Key::StaffRoleNurse,
+        Role::Physician => Key::StaffRolePhysician,
+        Role::Coordinator => Key::StaffRoleCoordinator,
+        Role::Admin => Key::StaffRoleAdmin,
+    }
+}
+
+/// "この指示の文面の最終変更: 桜井 一郎 (医師) 2026-11-20 14:05": who
+/// wrote the text now in force, which is not always who issued the order.
+pub fn text_author_line(
+    i18n: I18n,
+    stamp: &Stamp,
+    role: Option<crate::domain::access::Role>,
+) -> String {
+    let role = role
+        .map(|r| format!(" ({})", i18n.t(staff_role_key(r))))
+        .unwrap_or_default();
+    format!(
+        "{}: {}{role} {}",
+        i18n.t(Key::TextLastChangedBy),
+        stamp.by,
+        format_tokyo_minute(stamp.at)
+    )
+}
+
+/// The words for the role a first call reaches.
+pub fn first_call_role_key(role: crate::domain::card::FirstCallRole) -> Key {
+    use crate::domain::card::FirstCallRole as R;
+    match role {
+        R::Attending => Key::RoleAttending,
+        R::Secondary => Key::RoleSecondary,
+        R::Substitute => Key::RoleSubstitute,
+        R::DutyDoctor => Key::RoleDuty,
+        R::TeamDoctor => Key::RoleTeamDoctor,
+        R::StationManager => Key::RoleStationManager,
+        R::BackupHospital => Key::RoleBackupHospital,
+        R::DischargingHospital => Key::RoleDischargingHospital,
+    }
+}
+
+/// The first-screen button's label: "主治医に電話", "代理医に電話"…
+pub fn first_call_button_key(role: crate::domain::card::FirstCallRole) -> Key {
+    use crate::domain::card::FirstCallRole as R;
+    match role {
+        R::Attending => Key::CallAttending,
+        R::Secondary => Key::FirstCallSecondary,
+        R::Substitute => Key::FirstCallSubstitute,
+        R::DutyDoctor => Key::FirstCallDutyDoctor,
+        R::TeamDoctor => Key::FirstCallTeamDoctor,
+        R::StationManager => Key::FirstCallStationManager,
+        R::BackupHospital | R::DischargingHospital => Key::FirstCallHospital,
+    }
+}
+
+/// Why the first call is who it is, in words:
+/// "主治医 桜井 一郎は学会のため不在(12/02 08:00まで) → 代理医 北村 健".
+pub fn first_call_why(i18n: I18n, call: &crate::domain::card::FirstCall) -> Option<String> {
+    use crate::domain::card::FirstCallWhy as W;
+    let callee = format!("{} {}", i18n.t(first_call_role_key(call.role)), call.name);
+    Some(match call.why.as_ref()? {
+        W::Away {
+            role,
+            name,
+            reason,
+            until,
+        } => i18n
+            .t(Key::FirstCallWhyAway)
+            .replace("{absent_role}", i18n.t(first_call_role_key(*role)))
+            .replace("{absent}", name)
+            .replace("{reason}", reason)
+            .replace("{until}", &format_tokyo_minute(*until))
+            .replace("{callee}", &callee),
+        W::NoAttendingRecorded => i18n
+            .t(Key::FirstCallWhyNoAttending)
+            .replace("{callee}", &callee),
+        W::OnDuty => i18n.t(Key::FirstCallWhyOnDuty).replace("{callee}", &callee),
+        W::BackupHospitalCovers => i18n
+            .t(Key::FirstCallWhyHospitalCovers)
+            .replace("{callee}", &callee),
+        W::NobodyOnDuty => i18n
+            .t(Key::FirstCallWhyNobodyOnDuty)
+            .replace("{callee}", &callee),
+    })
 }
 
 #[cfg(test)]

@@ -3,9 +3,10 @@
 //!
 //! Every form carries the version it was filled in from. When someone
 //! else saved first the server answers 409 and writes nothing; the form
-//! keeps the user's input (without JavaScript the server sends it back in
-//! `?draft=`), says who saved last, and — once hydrated — picks up the
-//! latest version so the user can look and save again.
+//! keeps the user's input (without JavaScript the server keeps it for this
+//! session and shows it back; nothing travels in the URL), says who saved
+//! last, and — once hydrated — picks up the latest version so the user can
+//! look and save again.
 
 use crate::api::card_edit::{
     AddNote, SaveCareManager, SaveIdentity, SaveSuddenChange, SaveWayIn, SaveWishes,
@@ -15,7 +16,7 @@ use crate::components::card_bits::error_message;
 use crate::domain::card::{
     CareManager, NursingOrder, Place, Resuscitation, Stamp, TransportWish, WayIn, Wishes,
 };
-use crate::domain::card_input::{EditSection, NOTE_MAX_CHARS, SUDDEN_CHANGE_MAX_CHARS};
+use crate::domain::card_input::{EditSection, SavedDraft, NOTE_MAX_CHARS, SUDDEN_CHANGE_MAX_CHARS};
 use crate::domain::night_card::NightCard;
 use crate::domain::patient::Sex;
 use crate::domain::time::format_tokyo_minute;
@@ -31,16 +32,10 @@ use std::collections::HashMap;
 pub struct Draft(Option<HashMap<String, String>>);
 
 impl Draft {
-    /// The draft for `section` from the `section` and `draft` query values.
-    pub fn from_query(
-        section: EditSection,
-        query_section: Option<&str>,
-        json: Option<&str>,
-    ) -> Self {
-        if query_section != Some(section.as_str()) {
-            return Draft(None);
-        }
-        Draft(json.and_then(|j| serde_json::from_str(j).ok()))
+    /// The draft the server kept for this form after a refused save
+    /// (`None`: the form shows the saved record). Never read from a URL.
+    pub fn from_saved(saved: Option<&SavedDraft>) -> Self {
+        Draft(saved.map(|d| d.fields.clone().into_iter().collect()))
     }
 
     /// The typed value of `name`, or `current` when there is no draft.
@@ -363,6 +358,9 @@ pub fn SuddenChangeForm(
             <p class="muted">
                 {i18n.t(Key::OrderIssuedBy)}": "{order.issued_by.clone()}" · "
                 {i18n.t(Key::OrderPeriod)}": "{order.valid_from.to_string()}" 〜 "{order.valid_to.to_string()}
+            </p>
+            <p class="stamp author" data-testid="sudden-change-author">
+                {crate::components::card_bits::text_author_line(i18n, &order.updated, order.updated_by_role)}
             </p>
             <LatestSave latest />
             <ActionForm action attr:class="stack" attr:data-testid="sudden-change-form">

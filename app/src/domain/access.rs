@@ -127,11 +127,17 @@ pub enum Action {
     ReadAudit,
     /// Manage the roster: teams, staff, duty calendar, absences.
     ManageRoster,
+    // --- issue 8: card ---
+    /// Change the physician's orders: the 「急変時の対応」 of the nursing
+    /// order and the as-needed (頓用) orders.
+    EditOrders,
+    /// Correct the patient's identity (name, kana, birth date, sex).
+    EditIdentity,
 }
 
 impl Action {
     /// Every action, for exhaustive checks and admin screens.
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 9] = [
         Action::ReadCard,
         Action::EditCard,
         Action::OpenCall,
@@ -139,6 +145,9 @@ impl Action {
         Action::BreakGlass,
         Action::ReadAudit,
         Action::ManageRoster,
+        // --- issue 8: card ---
+        Action::EditOrders,
+        Action::EditIdentity,
     ];
 
     /// The spelling written in the audit log.
@@ -151,6 +160,9 @@ impl Action {
             Action::BreakGlass => "break_glass",
             Action::ReadAudit => "read_audit",
             Action::ManageRoster => "manage_roster",
+            // --- issue 8: card ---
+            Action::EditOrders => "edit_orders",
+            Action::EditIdentity => "edit_identity",
         }
     }
 
@@ -712,6 +724,66 @@ pub fn decide(
             Err(reason) => Decision::Deny(reason),
         },
         Action::ReadAudit | Action::ManageRoster => decide_staff_action(actor, action),
+        // --- issue 8: card ---
+        Action::EditOrders => orders_access(actor, facts, now).into(),
+        Action::EditIdentity => identity_access(actor, facts, now).into(),
+    }
+}
+
+// --- issue 8: card ---
+
+/// The physician's orders (急変時の対応, 頓用指示) are his to write: only a
+/// physician holding an active attending or secondary seat changes them.
+/// The nurse station carries out the orders and reads them; covering
+/// doctors and break-glass readers read them.
+fn orders_access(
+    actor: &Actor,
+    facts: &PatientAccessFacts,
+    now: DateTime<Utc>,
+) -> Result<Basis, DenyReason> {
+    let read = read_access(actor, facts, now)?;
+    match standing(actor, facts, tokyo_date(now)).duty {
+        Some(seat @ (CareRole::Attending | CareRole::Secondary))
+            if actor.role == Role::Physician =>
+        {
+            Ok(Basis::CareTeam(seat))
+        }
+        Some(_) => Err(DenyReason::RoleMayNotDoThis),
+        None if matches!(read, Basis::CareTeam(_)) => Err(DenyReason::RoleMayNotDoThis),
+        None => Err(DenyReason::ReadOnlyAccess),
+    }
+}
+
+/// Who the patient is (name, birth date) is corrected only by the
+/// attending clinic, which holds the registration, and by the
+/// coordinator, who keeps the network's records; a wrong name on a card
+/// sends the night doctor to the wrong house, so nobody else changes it.
+///
+/// The attending clinic's staff are the physicians who hold the active
+/// attending seat (in person or through the clinic) and any staff member
+/// of the clinic the seat names.
+fn identity_access(
+    actor: &Actor,
+    facts: &PatientAccessFacts,
+    now: DateTime<Utc>,
+) -> Result<Basis, DenyReason> {
+    match actor.role {
+        Role::Coordinator => return Ok(Basis::Role(Role::Coordinator)),
+        Role::Admin => return Err(DenyReason::RoleMayNotDoThis),
+        Role::Nurse | Role::Physician => {}
+    }
+    let today = tokyo_date(now);
+    let attending_clinic = facts.care_team.iter().any(|m| {
+        m.role == CareRole::Attending
+            && m.is_active_on(today)
+            && (m.is_held_by(actor) || m.organization_id == Some(actor.organization_id))
+    });
+    if attending_clinic {
+        return Ok(Basis::CareTeam(CareRole::Attending));
+    }
+    match read_access(actor, facts, now)? {
+        Basis::CareTeam(_) => Err(DenyReason::RoleMayNotDoThis),
+        _ => Err(DenyReason::ReadOnlyAccess),
     }
 }
 
@@ -1649,7 +1721,10 @@ mod tests {
             .into_iter()
             .filter(|a| a.concerns_patient())
             .collect();
-        assert_eq!(patient, PATIENT_ACTIONS.to_vec());
+        let mut expected = PATIENT_ACTIONS.to_vec();
+        // --- issue 8: card ---
+        expected.extend(CARD_ACTIONS);
+        assert_eq!(patient, expected);
     }
 
     #[test]
@@ -2078,5 +2153,139 @@ mod tests {
             ThrottleVerdict::LockedUntil(end)
         );
         assert!(!throttle(&policy, &[end; 5], &[], end - minutes(1)).is_allowed());
+    }
+
+    // --- issue 8: card ---
+
+    /// The actions added for issue 8, after [`PATIENT_ACTIONS`].
+    const CARD_ACTIONS: [Action; 2] = [Action::EditOrders, Action::EditIdentity];
+
+    /// A nurse employed by the attending clinic (not a nurse station).
+    fn clinic_nurse() -> Actor {
+        actor(Role::Nurse, Uuid::from_u128(0x1005), ATTENDING_CLINIC)
+    }
+
+    #[test]
+    fn orders_and_identity_follow_the_physicians_seat_and_the_attending_clinic() {
+        let glass = with_glass(now() + minutes(30));
+        let not_yet = with_glass(now() - minutes(1));
+        // (case, actor, facts, EditOrders, EditIdentity)
+        let cases: Vec<(&str, Actor, PatientAccessFacts, Decision, Decision)> = vec![
+            (
+                "attending physician in person",
+                dr_attending(),
+                base(),
+                team(CareRole::Attending),
+                team(CareRole::Attending),
+            ),
+            (
+                "colleague at the attending clinic",
+                dr_colleague(),
+                base(),
+                team(CareRole::Attending),
+                team(CareRole::Attending),
+            ),
+            (
+                "secondary physician",
+                dr_secondary(),
+                base(),
+                team(CareRole::Secondary),
+                ROLE,
+            ),
+            (
+                "secondary physician on his last day",
+                dr_last_day(),
+                base(),
+                team(CareRole::Secondary),
+                ROLE,
+            ),
+            (
+                "secondary physician whose seat ended",
+                dr_former(),
+                base(),
+                deny(DenyReason::MembershipExpired),
+                deny(DenyReason::MembershipExpired),
+            ),
+            (
+                "secondary physician not yet started",
+                dr_future(),
+                base(),
+                deny(DenyReason::MembershipNotYetStarted),
+                deny(DenyReason::MembershipNotYetStarted),
+            ),
+            ("nurse of the station", nurse(), base(), ROLE, ROLE),
+            (
+                "nurse of the attending clinic",
+                clinic_nurse(),
+                base(),
+                deny(DenyReason::NotOnCareTeam),
+                team(CareRole::Attending),
+            ),
+            ("care manager", care_manager(), base(), ROLE, ROLE),
+            (
+                "nurse of another station",
+                other_nurse(),
+                base(),
+                deny(DenyReason::NotOnCareTeam),
+                deny(DenyReason::NotOnCareTeam),
+            ),
+            (
+                "covering physician with consent",
+                dr_covering(),
+                base(),
+                READ_ONLY,
+                READ_ONLY,
+            ),
+            (
+                "outside physician with break-glass",
+                dr_outsider(),
+                glass,
+                READ_ONLY,
+                READ_ONLY,
+            ),
+            (
+                "outside physician whose break-glass ended",
+                dr_outsider(),
+                not_yet,
+                deny(DenyReason::BreakGlassExpired),
+                deny(DenyReason::BreakGlassExpired),
+            ),
+            (
+                "coordinator",
+                coordinator(),
+                base(),
+                ROLE,
+                Decision::Allow(Basis::Role(Role::Coordinator)),
+            ),
+            ("admin", admin(), base(), ROLE, ROLE),
+        ];
+        for (name, who, facts, orders, identity) in cases {
+            assert_eq!(
+                decide(&who, Action::EditOrders, &facts, now()),
+                orders,
+                "{name}: edit orders"
+            );
+            assert_eq!(
+                decide(&who, Action::EditIdentity, &facts, now()),
+                identity,
+                "{name}: edit identity"
+            );
+        }
+    }
+
+    #[test]
+    fn whoever_may_change_the_orders_may_also_edit_the_card() {
+        let mut actors = vec![clinic_nurse(), coordinator(), admin()];
+        actors.extend(cases().into_iter().map(|c| c.actor));
+        for who in actors {
+            let orders = decide(&who, Action::EditOrders, &base(), now());
+            if orders.is_allowed() {
+                assert!(
+                    decide(&who, Action::EditCard, &base(), now()).is_allowed(),
+                    "{who:?}"
+                );
+                assert_eq!(who.role, Role::Physician, "{who:?}");
+            }
+        }
     }
 }

@@ -13,6 +13,8 @@ use crate::domain::incident::{AttemptOutcome, CallOutcome, CancelReason, Reason}
 pub enum AuditAction {
     ReadCard,
     EditCard,
+    EditOrders,
+    EditIdentity,
     OpenCall,
     RecordOutcome,
     BreakGlass,
@@ -42,6 +44,8 @@ impl AuditAction {
         match code {
             "read_card" => Self::ReadCard,
             "edit_card" => Self::EditCard,
+            "edit_orders" => Self::EditOrders,
+            "edit_identity" => Self::EditIdentity,
             "open_call" => Self::OpenCall,
             "record_outcome" => Self::RecordOutcome,
             "break_glass" => Self::BreakGlass,
@@ -288,6 +292,8 @@ mod tests {
         let cases = [
             ("read_card", A::ReadCard),
             ("edit_card", A::EditCard),
+            ("edit_orders", A::EditOrders),
+            ("edit_identity", A::EditIdentity),
             ("open_call", A::OpenCall),
             ("record_outcome", A::RecordOutcome),
             ("break_glass", A::BreakGlass),

@@ -7,7 +7,8 @@
 //! and a [`Stamp`] saying who wrote the current version and when; earlier
 //! versions live in the `card_history` table.
 
-use super::access::{Basis, CareRole};
+use super::access::{Basis, CareRole, Role};
+use super::escalation::{CalleeRole, EscalationContext, Reason, ResolvedStep};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -116,6 +117,9 @@ db_enum! {
         /// A phone call, typically at night.
         Call => "call",
         Note => "note",
+        // --- issue 8: card ---
+        /// A correction of the patient's name, kana, birth date or sex.
+        IdentityChange => "identity_change",
     }
 }
 
@@ -152,6 +156,10 @@ pub struct NursingOrder {
     pub on_sudden_change: String,
     pub version: i32,
     pub updated: Stamp,
+    /// The role of whoever wrote the current 「急変時の対応」 text (issue 8:
+    /// the card names the author of the text, not only the issuer).
+    #[serde(default)]
+    pub updated_by_role: Option<Role>,
 }
 
 /// A standing as-needed order (頓用指示): on this condition, do this.
@@ -160,6 +168,9 @@ pub struct PrnOrder {
     pub condition: String,
     pub action: String,
     pub updated: Stamp,
+    /// The role of whoever last wrote this order.
+    #[serde(default)]
+    pub updated_by_role: Option<Role>,
 }
 
 /// How to get in, beyond the address and landmark.
@@ -309,6 +320,147 @@ pub const EDITING_ROLES: [CareRole; 3] = [
     CareRole::NurseStation,
 ];
 
+// --- issue 8: card ---
+
+/// In what capacity the card's first call reaches someone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FirstCallRole {
+    Attending,
+    Secondary,
+    /// Standing in for an absent doctor (代理).
+    Substitute,
+    DutyDoctor,
+    TeamDoctor,
+    StationManager,
+    BackupHospital,
+    DischargingHospital,
+}
+
+impl FirstCallRole {
+    fn of(role: &CalleeRole) -> Self {
+        match role {
+            CalleeRole::Attending => FirstCallRole::Attending,
+            CalleeRole::Secondary => FirstCallRole::Secondary,
+            CalleeRole::Substitute { .. } => FirstCallRole::Substitute,
+            CalleeRole::DutyDoctor => FirstCallRole::DutyDoctor,
+            CalleeRole::TeamDoctor { .. } => FirstCallRole::TeamDoctor,
+            CalleeRole::NurseStationManager => FirstCallRole::StationManager,
+            CalleeRole::BackupHospital => FirstCallRole::BackupHospital,
+            CalleeRole::DischargingHospital => FirstCallRole::DischargingHospital,
+        }
+    }
+}
+
+/// Why the first call is not the attending physician, as data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FirstCallWhy {
+    /// `role` `name` is away (`reason`, until `until`).
+    Away {
+        role: FirstCallRole,
+        name: String,
+        reason: String,
+        until: DateTime<Utc>,
+    },
+    NoAttendingRecorded,
+    /// The duty schedule names this doctor for now.
+    OnDuty,
+    /// The schedule hands this time to the backup hospital.
+    BackupHospitalCovers,
+    /// The schedule has a hole now.
+    NobodyOnDuty,
+}
+
+/// The night card's first-screen call: whoever a call opened now would
+/// ring first, and why it is not simply the attending physician.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstCall {
+    pub name: String,
+    pub phone: String,
+    pub role: FirstCallRole,
+    pub why: Option<FirstCallWhy>,
+}
+
+/// The first call of `path` (from `escalation::resolve_path` for now),
+/// with the reason that matters most to the nurse: an absence first, then
+/// a missing attending, then what the duty schedule says. `None` when the
+/// path is empty (nobody can be reached: the card points to 119).
+pub fn first_call(path: &[ResolvedStep], context: &EscalationContext) -> Option<FirstCall> {
+    let step = path.first()?;
+    let role = FirstCallRole::of(&step.callee.role);
+    let name_of = |id: Option<Uuid>| {
+        id.and_then(|id| {
+            context
+                .team
+                .iter()
+                .chain(&context.other_doctors)
+                .find(|d| d.id == id)
+                .map(|d| d.name.clone())
+        })
+        .unwrap_or_default()
+    };
+    let away = step.reasons.iter().find_map(|r| {
+        let (who, doctor, reason_text, until) = match r {
+            Reason::AttendingAbsent {
+                reason_text, until, ..
+            } => (
+                FirstCallRole::Attending,
+                context.attending,
+                reason_text,
+                until,
+            ),
+            Reason::SecondaryAbsent {
+                reason_text, until, ..
+            } => (
+                FirstCallRole::Secondary,
+                context.secondary,
+                reason_text,
+                until,
+            ),
+            Reason::TeamDoctorAbsent {
+                doctor,
+                reason_text,
+                until,
+                ..
+            } => (FirstCallRole::TeamDoctor, Some(*doctor), reason_text, until),
+            Reason::SubstituteAbsent {
+                doctor,
+                reason_text,
+                until,
+                ..
+            } => (FirstCallRole::Substitute, Some(*doctor), reason_text, until),
+            _ => return None,
+        };
+        Some(FirstCallWhy::Away {
+            role: who,
+            name: name_of(doctor),
+            reason: reason_text.clone(),
+            until: *until,
+        })
+    });
+    let has = |f: fn(&Reason) -> bool| step.reasons.iter().any(f);
+    let why = away.or_else(|| {
+        if role == FirstCallRole::Attending {
+            None
+        } else if has(|r| matches!(r, Reason::NoAttendingRecorded)) {
+            Some(FirstCallWhy::NoAttendingRecorded)
+        } else if has(|r| matches!(r, Reason::DutyCoveredByBackupHospital { .. })) {
+            Some(FirstCallWhy::BackupHospitalCovers)
+        } else if has(|r| matches!(r, Reason::NobodyOnDuty { .. })) {
+            Some(FirstCallWhy::NobodyOnDuty)
+        } else if role == FirstCallRole::DutyDoctor {
+            Some(FirstCallWhy::OnDuty)
+        } else {
+            None
+        }
+    });
+    Some(FirstCall {
+        name: step.callee.name.clone(),
+        phone: step.callee.phone.clone(),
+        role,
+        why,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -422,5 +574,179 @@ mod tests {
             );
         }
         assert!(EDITING_ROLES.iter().all(|r| r.carries_care_duty()));
+    }
+
+    // --- issue 8: card ---
+
+    mod first_call {
+        use super::super::{first_call, FirstCallRole, FirstCallWhy};
+        use crate::domain::escalation::{
+            resolve_path, Contact, DoctorContact, EscalationContext, EscalationPolicy,
+        };
+        use crate::domain::schedule::{DutySchedule, Interval, PlannedAbsence};
+        use chrono::{DateTime, Duration, TimeZone, Utc};
+        use uuid::Uuid;
+
+        const SAKURAI: Uuid = Uuid::from_u128(0xA1);
+        const KITAMURA: Uuid = Uuid::from_u128(0xA2);
+        const SECOND: Uuid = Uuid::from_u128(0xA3);
+
+        fn now() -> DateTime<Utc> {
+            // 2026-12-01 23:30 in Tokyo.
+            Utc.with_ymd_and_hms(2026, 12, 1, 14, 30, 0).unwrap()
+        }
+
+        fn doctor(id: Uuid, name: &str, phone: &str) -> DoctorContact {
+            DoctorContact {
+                id,
+                name: name.to_owned(),
+                phone: phone.to_owned(),
+                clinic_name: "みどり野クリニック".to_owned(),
+                clinic_location: None,
+            }
+        }
+
+        fn away(doctor: Uuid, substitute: Option<Uuid>, hours: (i64, i64)) -> PlannedAbsence {
+            PlannedAbsence {
+                id: Uuid::new_v4(),
+                doctor,
+                interval: Interval {
+                    start: now() + Duration::hours(hours.0),
+                    end: now() + Duration::hours(hours.1),
+                },
+                reason_text: "学会".to_owned(),
+                substitute,
+            }
+        }
+
+        fn context(
+            attending: Option<Uuid>,
+            absences: Vec<PlannedAbsence>,
+            hospital: bool,
+        ) -> EscalationContext {
+            EscalationContext {
+                attending,
+                secondary: Some(SECOND),
+                team: Vec::new(),
+                other_doctors: vec![
+                    doctor(SAKURAI, "桜井 一郎", "090-1111-0001"),
+                    doctor(KITAMURA, "北村 健", "090-1111-0002"),
+                    doctor(SECOND, "副田 明", "090-1111-0003"),
+                ],
+                patient_home: None,
+                schedule: DutySchedule {
+                    id: Uuid::from_u128(0x5C),
+                    name: "チーム".to_owned(),
+                    rotations: Vec::new(),
+                    rules: Vec::new(),
+                    overrides: Vec::new(),
+                    swaps: Vec::new(),
+                },
+                absences,
+                nurse_station_manager: None,
+                backup_hospital: hospital.then(|| Contact {
+                    id: Uuid::from_u128(0xB0),
+                    name: "後方支援病院".to_owned(),
+                    phone: "055-000-0000".to_owned(),
+                }),
+                discharging_hospital: None,
+            }
+        }
+
+        fn sakurai_away(reason: &str) -> FirstCallWhy {
+            FirstCallWhy::Away {
+                role: FirstCallRole::Attending,
+                name: "桜井 一郎".to_owned(),
+                reason: reason.to_owned(),
+                until: now() + Duration::hours(10),
+            }
+        }
+
+        /// Role, name, phone and why of the expected first call.
+        type Expected = Option<(
+            FirstCallRole,
+            &'static str,
+            &'static str,
+            Option<FirstCallWhy>,
+        )>;
+
+        #[test]
+        fn the_first_call_is_whoever_the_path_for_now_starts_with() {
+            // (case, context, expected: (role, name, phone, why))
+            let cases: Vec<(&str, EscalationContext, Expected)> = vec![
+                (
+                    "attending at work",
+                    context(Some(SAKURAI), Vec::new(), true),
+                    Some((FirstCallRole::Attending, "桜井 一郎", "090-1111-0001", None)),
+                ),
+                (
+                    "attending away tonight, stand-in named",
+                    context(
+                        Some(SAKURAI),
+                        vec![away(SAKURAI, Some(KITAMURA), (-2, 10))],
+                        true,
+                    ),
+                    Some((
+                        FirstCallRole::Substitute,
+                        "北村 健",
+                        "090-1111-0002",
+                        Some(sakurai_away("学会")),
+                    )),
+                ),
+                (
+                    "attending away, no stand-in: the secondary",
+                    context(Some(SAKURAI), vec![away(SAKURAI, None, (-2, 10))], true),
+                    Some((
+                        FirstCallRole::Secondary,
+                        "副田 明",
+                        "090-1111-0003",
+                        Some(sakurai_away("学会")),
+                    )),
+                ),
+                (
+                    "absence over before now: the attending again",
+                    context(
+                        Some(SAKURAI),
+                        vec![away(SAKURAI, Some(KITAMURA), (-10, -1))],
+                        true,
+                    ),
+                    Some((FirstCallRole::Attending, "桜井 一郎", "090-1111-0001", None)),
+                ),
+                (
+                    "absence starting tomorrow: the attending now",
+                    context(
+                        Some(SAKURAI),
+                        vec![away(SAKURAI, Some(KITAMURA), (20, 40))],
+                        true,
+                    ),
+                    Some((FirstCallRole::Attending, "桜井 一郎", "090-1111-0001", None)),
+                ),
+                (
+                    "no attending recorded",
+                    context(None, Vec::new(), true),
+                    Some((
+                        FirstCallRole::Secondary,
+                        "副田 明",
+                        "090-1111-0003",
+                        Some(FirstCallWhy::NoAttendingRecorded),
+                    )),
+                ),
+            ];
+            let policy = EscalationPolicy::suggested();
+            for (name, ctx, expected) in cases {
+                let path = resolve_path(&policy, &ctx, now());
+                let got = first_call(&path, &ctx).map(|f| (f.role, f.name, f.phone, f.why));
+                let expected = expected.map(|(r, n, p, w)| (r, n.to_owned(), p.to_owned(), w));
+                assert_eq!(got, expected, "{name}");
+            }
+        }
+
+        #[test]
+        fn an_empty_path_has_no_first_call() {
+            assert_eq!(
+                first_call(&[], &context(Some(SAKURAI), Vec::new(), false)),
+                None
+            );
+        }
     }
 }

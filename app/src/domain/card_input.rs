@@ -193,8 +193,8 @@ impl FieldError {
     }
 }
 
-/// A form on the edit page; also the anchor it is shown at and the value
-/// of `?section=` when a form posted without JavaScript comes back.
+/// A form on the edit page; also the anchor it is shown at and the key
+/// its refused draft is kept under on the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum EditSection {
     Wishes,
@@ -229,6 +229,15 @@ impl EditSection {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|e| e.as_str() == s)
     }
+}
+
+// --- issue 8: card ---
+
+/// What an editor typed into one form whose save was refused, kept on the
+/// server for that session (`form_drafts`) and shown back on the edit page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedDraft {
+    pub fields: std::collections::BTreeMap<String, String>,
 }
 
 // ---------------------------------------------------------------------------

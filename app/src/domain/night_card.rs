@@ -55,6 +55,18 @@ pub struct NightCard {
     pub read_at: DateTime<Utc>,
     /// Set when the reader opened the card by break-glass: until when.
     pub break_glass_until: Option<DateTime<Utc>>,
+    // --- issue 8: card ---
+    /// The first-screen call: whoever a call opened now would ring first
+    /// (absences, the rota, time-of-day rules), and why.
+    #[serde(default)]
+    pub first_call: Option<super::card::FirstCall>,
+    /// Whether the reader may change the physician's orders (a physician
+    /// with an attending or secondary seat).
+    #[serde(default)]
+    pub can_edit_orders: bool,
+    /// Whether the reader may correct the patient's identity.
+    #[serde(default)]
+    pub can_edit_identity: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -250,17 +250,15 @@ fn register_form(
             }
         }
     });
+    let flash = crate::components::form_error::use_form_flash();
     let error = move || {
         register
             .value()
             .get()
             .and_then(|r| r.err())
-            .or_else(|| {
-                query
-                    .read()
-                    .get("error")
-                    .and_then(|e| AppError::from_query_value(&e))
-            })
+            // Issue 8: the server keeps a refused plain post's error for this
+            // page (never in the URL).
+            .or_else(|| flash.get().flatten())
             .map(|e| absence_error_message(i18n, &e))
     };
 

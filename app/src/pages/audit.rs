@@ -93,6 +93,8 @@ fn action_key(action: AuditAction) -> Key {
     match action {
         A::ReadCard => Key::AuditActReadCard,
         A::EditCard => Key::AuditActEditCard,
+        A::EditOrders => Key::AuditActEditOrders,
+        A::EditIdentity => Key::AuditActEditIdentity,
         A::OpenCall => Key::AuditActOpenCall,
         A::RecordOutcome => Key::AuditActRecordOutcome,
         A::BreakGlass => Key::AuditActBreakGlass,

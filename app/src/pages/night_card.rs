@@ -13,9 +13,11 @@
 //! `domain::freshness`); an expired nursing order is flagged in red.
 
 use crate::api::break_glass::BreakGlass;
+use crate::api::card_edit::card_drafts;
 use crate::api::night_card::get_night_card;
 use crate::components::card_bits::{
-    device_key, place_key, timeline_key, transport_key, SectionStamp,
+    device_key, first_call_button_key, first_call_why, place_key, text_author_line, timeline_key,
+    transport_key, SectionStamp,
 };
 use crate::components::card_forms::{
     CareManagerForm, Draft, IdentityForm, NoteForm, SuddenChangeForm, WayInForm, WishesForm,
@@ -23,7 +25,7 @@ use crate::components::card_forms::{
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form_error::FormError;
 use crate::domain::card::{Resuscitation, Stamp, Wishes};
-use crate::domain::card_input::EditSection;
+use crate::domain::card_input::{EditSection, SavedDraft};
 use crate::domain::freshness::{freshness, order_status, OrderStatus, Section};
 use crate::domain::night_card::{tel_href, CareContact, NightCard};
 use crate::domain::patient::Sex;
@@ -191,17 +193,30 @@ fn NightCardView(card: NightCard, saved: Option<EditSection>) -> impl IntoView {
                     }
                     .into_any(),
                 }}
-                {match card.attending.clone() {
-                    Some(c) => view! {
-                        <a class="call first-call" data-testid="attending-call" href=tel_href(&c.phone)
-                            aria-label=format!("{} {}", i18n.t(Key::CallAttending), c.name)>
-                            <span>{i18n.t(Key::CallAttending)}</span>
-                            <small>{c.name.clone()}</small>
-                        </a>
+                // Issue 8: the first call is the first call of the path for
+                // now (absences, the rota, time-of-day rules), said with why.
+                {match card.first_call.clone() {
+                    Some(c) => {
+                        let label = i18n.t(first_call_button_key(c.role));
+                        let why = first_call_why(i18n, &c);
+                        view! {
+                            <a class="call first-call" data-testid="attending-call" href=tel_href(&c.phone)
+                                data-role=format!("{:?}", c.role)
+                                aria-label=format!("{label} {}", c.name)>
+                                <span>{label}</span>
+                                <small>{c.name.clone()}</small>
+                            </a>
+                            {why.map(|why| view! {
+                                <p class="first-call-why" data-testid="first-call-why">{why}</p>
+                            })}
+                        }
+                        .into_any()
                     }
-                    .into_any(),
                     None => view! {
-                        <p class="warning">{i18n.t(Key::AttendingPhysician)}": "{i18n.t(Key::NotRegistered)}</p>
+                        <p class="warning" data-testid="first-call-nobody">
+                            {i18n.t(Key::FirstCallNobody)}" "
+                            <a class="call" href="tel:119">"119"</a>
+                        </p>
                     }
                     .into_any(),
                 }}
@@ -420,7 +435,10 @@ fn OrdersSection(card: NightCard, today: chrono::NaiveDate) -> impl IntoView {
                     <br />
                     {i18n.t(Key::OrderPeriod)}": "{o.valid_from.to_string()}" 〜 "{o.valid_to.to_string()}
                 </p>
-                <SectionStamp stamp=Some(o.updated.clone()) freshness=crate::domain::freshness::Freshness::Fresh />
+                // Who wrote the text in force (issue 8), not only who issued it.
+                <p class="stamp author" data-testid="sudden-change-author">
+                    {text_author_line(i18n, &o.updated, o.updated_by_role)}
+                </p>
             </div>
         }
     });
@@ -429,7 +447,8 @@ fn OrdersSection(card: NightCard, today: chrono::NaiveDate) -> impl IntoView {
         <section class="block orders" id="orders" aria-labelledby="h-orders">
             <div class="block-head">
                 <h2 id="h-orders">{i18n.t(Key::OrdersTitle)}</h2>
-                {card.nursing_order.is_some().then(|| edit_link(i18n, &card, EditSection::SuddenChange))}
+                {(card.nursing_order.is_some() && card.can_edit_orders)
+                    .then(|| edit_link(i18n, &card, EditSection::SuddenChange))}
             </div>
             {match order {
                 Some(view) => view.into_any(),
@@ -446,6 +465,7 @@ fn OrdersSection(card: NightCard, today: chrono::NaiveDate) -> impl IntoView {
                                 <span class="condition">{p.condition.clone()}</span>
                                 <span class="arrow" aria-hidden="true">" → "</span>
                                 <span class="action">{p.action.clone()}</span>
+                                <span class="stamp author">{text_author_line(i18n, &p.updated, p.updated_by_role)}</span>
                             </li>
                         }).collect_view()}
                     </ul>
@@ -702,11 +722,20 @@ pub fn CardEditPage() -> impl IntoView {
         move || params.read().get("id").unwrap_or_default(),
         get_night_card,
     );
+    // What this session typed before a refused save, kept on the server
+    // (issue 8: never read from the URL).
+    let drafts = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        card_drafts,
+    );
     view! {
         <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match card.await {
-                    Ok(card) if card.can_edit => view! { <CardEditView card /> }.into_any(),
+                    Ok(card) if card.can_edit => {
+                        let drafts = drafts.await.unwrap_or_default();
+                        view! { <CardEditView card drafts /> }.into_any()
+                    }
                     Ok(_) => {
                         let error = with_status(AppError::Forbidden);
                         view! {
@@ -743,23 +772,19 @@ fn with_status(error: AppError) -> AppError {
 }
 
 #[component]
-fn CardEditView(card: NightCard) -> impl IntoView {
+fn CardEditView(
+    card: NightCard,
+    drafts: Vec<(EditSection, SavedDraft, AppError)>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let (section, draft_json, error) = query.with_untracked(|q| {
-        (
-            q.get("section"),
-            q.get("draft"),
-            q.get("error").and_then(|e| AppError::from_query_value(&e)),
-        )
-    });
     let for_section = |s: EditSection| {
-        let mine = section.as_deref() == Some(s.as_str());
+        let kept = drafts.iter().find(|(section, _, _)| *section == s);
         (
-            Draft::from_query(s, section.as_deref(), draft_json.as_deref()),
-            if mine { error.clone() } else { None },
+            Draft::from_saved(kept.map(|(_, d, _)| d)),
+            kept.map(|(_, _, e)| e.clone()),
         )
     };
+    let any_draft = !drafts.is_empty();
     let id = card.patient_id.to_string();
     let (wishes_draft, wishes_error) = for_section(EditSection::Wishes);
     let (sudden_draft, sudden_error) = for_section(EditSection::SuddenChange);
@@ -775,10 +800,23 @@ fn CardEditView(card: NightCard) -> impl IntoView {
                 <a class="button" href=format!("/patients/{id}/night-card")>{i18n.t(Key::BackToCard)}</a>
             </p>
             <h1 class="page-title">{i18n.t(Key::EditTitle)}</h1>
-            <WishesForm patient_id=id.clone() wishes=card.wishes.clone() draft=wishes_draft error=wishes_error />
-            {card.nursing_order.clone().map(|order| view! {
-                <SuddenChangeForm patient_id=id.clone() order draft=sudden_draft error=sudden_error />
+            {any_draft.then(|| view! {
+                <p class="draft-notice" role="status" data-testid="draft-notice">{i18n.t(Key::DraftKeptNotice)}</p>
             })}
+            <WishesForm patient_id=id.clone() wishes=card.wishes.clone() draft=wishes_draft error=wishes_error />
+            // The physician's orders: only his seat may change them (issue 8);
+            // others see who wrote them on the card.
+            {match (card.nursing_order.clone(), card.can_edit_orders) {
+                (Some(order), true) => view! {
+                    <SuddenChangeForm patient_id=id.clone() order draft=sudden_draft error=sudden_error />
+                }
+                .into_any(),
+                (Some(_), false) => view! {
+                    <p class="muted" data-testid="orders-physicians-only">{i18n.t(Key::OrdersOnlyPhysicians)}</p>
+                }
+                .into_any(),
+                (None, _) => ().into_any(),
+            }}
             <WayInForm
                 patient_id=id.clone()
                 landmark=card.address.landmark.clone()
@@ -788,7 +826,9 @@ fn CardEditView(card: NightCard) -> impl IntoView {
             />
             <CareManagerForm patient_id=id.clone() manager=card.care_manager.clone() draft=cm_draft error=cm_error />
             <NoteForm patient_id=id.clone() draft=note_draft error=note_error />
-            <IdentityForm card=card.clone() draft=id_draft error=id_error />
+            {card.can_edit_identity.then(|| view! {
+                <IdentityForm card=card.clone() draft=id_draft error=id_error />
+            })}
         </article>
     }
 }

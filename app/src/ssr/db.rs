@@ -10,7 +10,7 @@
 pub mod edit;
 pub mod search;
 
-use crate::domain::access::Actor;
+use crate::domain::access::{Actor, Role};
 use crate::domain::card::{
     Allergy, CareManager, Clinical, Device, DeviceKind, Diagnosis, Medication, NursingOrder, Photo,
     Place, PrnOrder, Resuscitation, Stamp, TimelineEntry, TimelineKind, TransportWish, WayIn,
@@ -106,6 +106,8 @@ struct OrderRow {
     version: i32,
     #[serde(flatten)]
     stamp: StampRow,
+    #[serde(default)]
+    updated_by_role: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -114,6 +116,8 @@ struct PrnRow {
     action: String,
     #[serde(flatten)]
     stamp: StampRow,
+    #[serde(default)]
+    updated_by_role: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -251,7 +255,8 @@ pub async fn night_card(
                           'valid_from', o.valid_from, 'valid_to', o.valid_to,
                           'on_sudden_change', o.on_sudden_change, 'version', o.version,
                           'updated_at', o.updated_at,
-                          'updated_by', u.family_name || ' ' || u.given_name)
+                          'updated_by', u.family_name || ' ' || u.given_name,
+                          'updated_by_role', u.role)
                   from nursing_orders o
                   join staff d on d.id = o.issued_by
                   left join organizations c on c.id = d.organization_id
@@ -263,7 +268,8 @@ pub async fn night_card(
                  (select json_agg(json_build_object(
                           'condition', r.condition, 'action', r.action,
                           'updated_at', r.updated_at,
-                          'updated_by', s.family_name || ' ' || s.given_name)
+                          'updated_by', s.family_name || ' ' || s.given_name,
+                          'updated_by_role', s.role)
                           order by r.position, r.id)
                     from prn_orders r join staff s on s.id = r.updated_by
                    where r.patient_id = p.id),
@@ -467,6 +473,7 @@ pub async fn night_card(
             on_sudden_change: o.on_sudden_change,
             version: o.version,
             updated: o.stamp.into(),
+            updated_by_role: Role::from_db(&o.updated_by_role),
         }),
         prn_orders: row
             .prn
@@ -476,6 +483,7 @@ pub async fn night_card(
                 condition: r.condition,
                 action: r.action,
                 updated: r.stamp.into(),
+                updated_by_role: Role::from_db(&r.updated_by_role),
             })
             .collect(),
         clinical: Clinical {
@@ -548,6 +556,9 @@ pub async fn night_card(
         updated_at: row.updated_at,
         read_at: now,
         break_glass_until: None,
+        first_call: None,
+        can_edit_orders: false,
+        can_edit_identity: false,
     }))
 }
 

@@ -84,21 +84,160 @@ pub fn client_info() -> (String, String) {
     (client.to_string(), user_agent)
 }
 
+/// Whether the current request is a form posted by the browser itself
+/// (JavaScript off or not loaded yet): it asks for HTML, and must be sent
+/// back to a page. Hydrated forms ask for JSON and stay put.
+pub fn is_plain_form_post() -> bool {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.headers.get(axum::http::header::ACCEPT).cloned())
+        .and_then(|v| v.to_str().ok().map(|v| v.contains("text/html")))
+        .unwrap_or(false)
+}
+
+/// The cookie that carries the refusal of a form posted without
+/// JavaScript to the page it is sent back to: HttpOnly, same-site only,
+/// one page view long. A link cannot set it, so no crafted URL can show a
+/// fake error; and the URL never holds the error or anything typed.
+pub const FLASH_COOKIE: &str = "nc_flash";
+
+/// How long a flash waits for its page (the redirect follows at once).
+const FLASH_SECONDS: u32 = 120;
+
+/// The flash: the error, for the page at `path` only.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Flash {
+    path: String,
+    error: AppError,
+}
+
+fn flash_cookie(value: &str, max_age: u32) -> String {
+    let secure = if matches!(
+        std::env::var("NIGHTCALL_INSECURE_COOKIES").as_deref(),
+        Ok("1" | "true")
+    ) {
+        ""
+    } else {
+        "; Secure"
+    };
+    format!("{FLASH_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
+}
+
+/// `back` without its query's `error` and `draft` parameters (no page
+/// reads them any more; a caller that still adds them must not leak them).
+fn without_form_params(back: &str) -> String {
+    let (path, query) = match back.split_once('?') {
+        Some((path, query)) => (path, query),
+        None => return back.to_owned(),
+    };
+    let (query, fragment) = match query.split_once('#') {
+        Some((q, f)) => (q, Some(f)),
+        None => (query, None),
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| {
+            let key = pair.split('=').next().unwrap_or("");
+            !pair.is_empty() && key != "error" && key != "draft"
+        })
+        .collect();
+    let mut out = path.to_owned();
+    if !kept.is_empty() {
+        out.push('?');
+        out.push_str(&kept.join("&"));
+    }
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
+}
+
+/// Cookie-safe spelling of the flash (hex: no separators, no quoting).
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn from_hex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) || s.len() > 8_000 {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// The path of a URL (no query, no fragment).
+fn path_of(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or(url)
+}
+
 /// For a form posted without JavaScript, sends the browser back to `back`
-/// with the error in the query (`?error=…`), where `FormError` shows it.
+/// and leaves the error in a one-view flash cookie for that page, where
+/// `FormError` shows it (see [`take_flash`]). Nothing goes into the URL.
 /// Hydrated forms get the error as the action's value and stay put.
 pub fn fail_form(error: AppError, back: &str) -> AppError {
     let error = fail(error);
-    let plain_form_post = use_context::<axum::http::request::Parts>()
-        .and_then(|p| p.headers.get(axum::http::header::ACCEPT).cloned())
-        .and_then(|v| v.to_str().ok().map(|v| v.contains("text/html")))
-        .unwrap_or(false);
-    if plain_form_post {
-        let separator = if back.contains('?') { '&' } else { '?' };
-        leptos_axum::redirect(&format!(
-            "{back}{separator}error={}",
-            crate::domain::text::encode_query(&error.to_query_value())
-        ));
+    if is_plain_form_post() {
+        let back = without_form_params(back);
+        let flash = Flash {
+            path: path_of(&back).to_owned(),
+            error: error.clone(),
+        };
+        if let Ok(json) = serde_json::to_string(&flash) {
+            let value = to_hex(json.as_bytes());
+            crate::ssr::auth::set_response_header(
+                axum::http::header::SET_COOKIE,
+                &flash_cookie(&value, FLASH_SECONDS),
+            );
+        }
+        leptos_axum::redirect(&back);
     }
     error
+}
+
+/// The error a refused plain form post left for the page at `path`, if
+/// any; the flash is cleared once read. A flash for another page is left
+/// alone (and expires by itself).
+pub fn take_flash(path: &str) -> Option<AppError> {
+    let raw = cookie(FLASH_COOKIE)?;
+    let json = String::from_utf8(from_hex(&raw)?).ok()?;
+    let flash: Flash = serde_json::from_str(&json).ok()?;
+    if flash.path != path_of(path) {
+        return None;
+    }
+    crate::ssr::auth::set_response_header(axum::http::header::SET_COOKIE, &flash_cookie("", 0));
+    Some(flash.error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_parameters_never_survive_in_the_address() {
+        let cases = [
+            ("/patients/1/edit", "/patients/1/edit"),
+            ("/calls/9?error=x", "/calls/9"),
+            (
+                "/absences?team=a&draft=%7B%7D&error=%22Conflict%22",
+                "/absences?team=a",
+            ),
+            (
+                "/patients/1/edit?section=wishes#wishes",
+                "/patients/1/edit?section=wishes#wishes",
+            ),
+            ("/x?error=1#frag", "/x#frag"),
+        ];
+        for (back, want) in cases {
+            assert_eq!(without_form_params(back), want, "{back}");
+        }
+        assert_eq!(path_of("/absences?team=a#b"), "/absences");
+        let text = r#"{"path":"/x","error":"Conflict"}"#;
+        assert_eq!(
+            from_hex(&to_hex(text.as_bytes())).as_deref(),
+            Some(text.as_bytes())
+        );
+        assert_eq!(from_hex("zz"), None);
+    }
 }

@@ -217,7 +217,9 @@ pub async fn save_care_manager(
     one_row(rows.rows_affected())
 }
 
-/// Saves name, kana, date of birth and sex.
+/// Saves name, kana, date of birth and sex, and — when any of them
+/// changed — writes the correction to the card's history (a timeline entry
+/// of kind `identity_change`, old → new, by whoever saved).
 pub async fn save_identity(
     tx: &mut PgConnection,
     patient: PatientId,
@@ -225,6 +227,15 @@ pub async fn save_identity(
     version: i32,
     i: &IdentityInput,
 ) -> Result<(), EditError> {
+    let old = sqlx::query!(
+        r#"select family_name, given_name, family_name_kana, given_name_kana, birth_date, sex
+             from patients where id = $1 and version = $2 for update"#,
+        patient.0,
+        version,
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(EditError::Conflict)?;
     let rows = sqlx::query!(
         r#"update patients
               set family_name = $3, given_name = $4, family_name_kana = $5,
@@ -242,7 +253,154 @@ pub async fn save_identity(
     )
     .execute(&mut *tx)
     .await?;
-    one_row(rows.rows_affected())
+    one_row(rows.rows_affected())?;
+    let before = IdentityRecord {
+        family_name: old.family_name,
+        given_name: old.given_name,
+        family_name_kana: old.family_name_kana,
+        given_name_kana: old.given_name_kana,
+        birth_date: old.birth_date,
+        sex: old.sex,
+    };
+    if let Some(body) = identity_change_text(&before, i) {
+        sqlx::query!(
+            r#"insert into timeline_entries (id, patient_id, kind, occurred_at, author_id, body)
+               values ($1, $2, $3, now(), $4, $5)"#,
+            Uuid::new_v4(),
+            patient.0,
+            TimelineKind::IdentityChange.as_str(),
+            staff,
+            body,
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The identity as it was before a correction.
+struct IdentityRecord {
+    family_name: String,
+    given_name: String,
+    family_name_kana: String,
+    given_name_kana: String,
+    birth_date: chrono::NaiveDate,
+    sex: String,
+}
+
+/// "山田 花子 (ヤマダ ハナコ) → 山田 華子 (ヤマダ ハナコ)" and
+/// "1941-03-02 → 1941-03-03", one line per changed part; `None` when
+/// nothing changed. Names and dates read the same in both languages.
+fn identity_change_text(old: &IdentityRecord, new: &IdentityInput) -> Option<String> {
+    let mut lines = Vec::new();
+    let old_name = format!(
+        "{} {} ({} {})",
+        old.family_name, old.given_name, old.family_name_kana, old.given_name_kana
+    );
+    let new_name = format!(
+        "{} {} ({} {})",
+        new.family_name, new.given_name, new.family_name_kana, new.given_name_kana
+    );
+    if old_name != new_name {
+        lines.push(format!("{old_name} → {new_name}"));
+    }
+    if old.birth_date != new.birth_date {
+        lines.push(format!("{} → {}", old.birth_date, new.birth_date));
+    }
+    if old.sex != new.sex_str() {
+        let word = |s: &str| match s {
+            "female" => "女性 / F",
+            "male" => "男性 / M",
+            _ => "その他 / other",
+        };
+        lines.push(format!("{} → {}", word(&old.sex), word(new.sex_str())));
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+// --- issue 8: card --- drafts of refused saves, kept on the server.
+
+/// How long a refused form's text is kept for its editor.
+pub const DRAFT_MINUTES: i32 = 30;
+
+/// Keeps what `session` typed into form `section` of `patient` and why the
+/// save was refused, replacing an earlier draft of the same form. Expired
+/// drafts of every session go at the same time.
+pub async fn keep_draft(
+    db: &sqlx::PgPool,
+    session: &[u8],
+    patient: PatientId,
+    section: &str,
+    fields: &serde_json::Value,
+    error: &serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query!("delete from form_drafts where expires_at <= now()")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!(
+        r#"insert into form_drafts (session_hash, patient_id, section, fields, error, expires_at)
+           select $1, $2, $3, $4, $5, now() + make_interval(mins => $6)
+            where exists (select 1 from sessions s
+                           where s.token_hash = $1 and s.revoked_at is null)
+           on conflict (session_hash, patient_id, section)
+           do update set fields = excluded.fields, error = excluded.error,
+                         created_at = now(), expires_at = excluded.expires_at"#,
+        session,
+        patient.0,
+        section,
+        fields,
+        error,
+        DRAFT_MINUTES,
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+/// Forgets the draft of a form once it is saved.
+pub async fn clear_draft(
+    tx: &mut PgConnection,
+    session: &[u8],
+    patient: PatientId,
+    section: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "delete from form_drafts where session_hash = $1 and patient_id = $2 and section = $3",
+        session,
+        patient.0,
+        section,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// One kept draft: the form, what was typed, the refusal (as JSON).
+pub struct DraftRow {
+    pub section: String,
+    pub fields: serde_json::Value,
+    pub error: serde_json::Value,
+}
+
+/// The unexpired drafts `session` left on `patient`'s forms.
+pub async fn drafts(
+    db: &sqlx::PgPool,
+    session: &[u8],
+    patient: PatientId,
+) -> Result<Vec<DraftRow>, sqlx::Error> {
+    sqlx::query_as!(
+        DraftRow,
+        r#"select d.section, d.fields, d.error from form_drafts d
+             join sessions s on s.token_hash = d.session_hash
+                             and s.revoked_at is null and s.expires_at > now()
+            where d.session_hash = $1 and d.patient_id = $2 and d.expires_at > now()
+            order by d.section"#,
+        session,
+        patient.0,
+    )
+    .fetch_all(db)
+    .await
 }
 
 /// Appends a note to the timeline; returns its id.
