@@ -1,8 +1,7 @@
 //! The night card over HTTP, against real PostgreSQL.
 
-mod common;
 
-use common::spawn_app;
+use crate::common::spawn_app;
 use server::demo::DEMO_PATIENT_1;
 use sqlx::PgPool;
 

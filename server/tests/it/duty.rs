@@ -4,7 +4,6 @@
 //! substitute leaves none; bad input is a 400 that writes nothing; nurses
 //! read but never write; the coordinator writes for anyone.
 
-mod common;
 
 // The demo duty is seeded here until `seed_demo` calls it; including the
 // module by path keeps these tests independent of that wiring (and runs
@@ -17,7 +16,7 @@ use app::api::duty::{AbsenceOutcome, AbsenceRow, Calendar, DutyDirectory, OnDuty
 use app::domain::holidays;
 use app::domain::schedule::{day_kind, from_tokyo, to_tokyo, DayKind};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
-use common::{spawn_app, TestApp};
+use crate::common::{spawn_app, TestApp};
 use sqlx::PgPool;
 use uuid::Uuid;
 

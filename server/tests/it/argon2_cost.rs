@@ -2,10 +2,9 @@
 //! not timed (this file has one test, so nothing else in its process hashes
 //! while it counts).
 
-mod common;
 
 use app::ssr::auth::argon2_runs;
-use common::spawn_app;
+use crate::common::spawn_app;
 use sqlx::PgPool;
 
 #[sqlx::test(migrations = "../migrations")]

@@ -1,8 +1,7 @@
 //! Sign-in, sessions, throttling and hostile input.
 
-mod common;
 
-use common::spawn_app;
+use crate::common::spawn_app;
 use server::demo::DEMO_PATIENT_1;
 use sqlx::PgPool;
 
@@ -35,7 +34,7 @@ fn trust_the_loopback_proxy() {
 
 /// A password sign-in from `client` (as the trusted proxy reports it).
 async fn login_from(
-    app: &common::TestApp,
+    app: &crate::common::TestApp,
     client: &str,
     login_id: &str,
     password: &str,

@@ -3,9 +3,8 @@
 //! and when one is killed (`kill -9`) the other advances its step once, on
 //! time. Also the demo-safety rule of the binary.
 
-mod common;
 
-use common::TestApp;
+use crate::common::TestApp;
 use server::demo::DEMO_PATIENT_1;
 use sqlx::PgPool;
 use std::io::{BufRead, BufReader};

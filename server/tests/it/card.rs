@@ -3,9 +3,8 @@
 //! bad input, rare characters, history, and the SQL helpers the search
 //! relies on.
 
-mod common;
 
-use common::{spawn_app, TestApp};
+use crate::common::{spawn_app, TestApp};
 use server::demo::{
     demo_patient_id, DEMO_EXPIRED_ORDER_PATIENT, DEMO_FAMILY_PHONE_OF_PATIENT_1,
     DEMO_NO_WISHES_PATIENTS, DEMO_PATIENT_1, DEMO_STALE_PATIENT,

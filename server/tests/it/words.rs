@@ -4,9 +4,8 @@
 //! path that ran out, a call answered and closed, and a break-glass
 //! opening; the visible text must hold no `snake_case` code.
 
-mod common;
 
-use common::{spawn_app, TestApp};
+use crate::common::{spawn_app, TestApp};
 use server::demo::DEMO_PATIENT_1;
 use sqlx::PgPool;
 use uuid::Uuid;

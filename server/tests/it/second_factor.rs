@@ -2,10 +2,9 @@
 //! the code after the password, replay refusal, recovery codes, and the
 //! organisation setting that makes the second factor mandatory.
 
-mod common;
 
 use app::ssr::totp::code_at;
-use common::spawn_app;
+use crate::common::spawn_app;
 use server::demo::DEMO_PATIENT_1;
 use sqlx::PgPool;
 

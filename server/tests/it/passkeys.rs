@@ -5,10 +5,9 @@
 //! refusals: a used or expired challenge, another site's answer, an answer
 //! that names someone else, a malformed answer, a flood of sign-ins.
 
-mod common;
 
 use base64::Engine;
-use common::{spawn_app, TestApp};
+use crate::common::{spawn_app, TestApp};
 use server::demo::DEMO_PATIENT_1;
 use sqlx::PgPool;
 use uuid::Uuid;

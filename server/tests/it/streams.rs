@@ -4,10 +4,9 @@
 //! a stream ends on sign-out, disabled staff and an expired break-glass
 //! grant; the board stream carries only what its viewer may see.
 
-mod common;
 
 use app::ssr::state::StreamLimits;
-use common::{spawn_app_with, TestApp};
+use crate::common::{spawn_app_with, TestApp};
 use server::demo::DEMO_PATIENT_1;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;

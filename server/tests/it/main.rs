@@ -1,0 +1,20 @@
+//! The server's integration tests, in one binary: each module is one area
+//! (they were one binary each, and every one of them linked the whole app).
+
+mod common;
+
+mod access_matrix;
+mod argon2_cost;
+mod card;
+mod duty;
+mod escalation;
+mod night_card;
+mod passkeys;
+mod password_change;
+mod private_pages;
+mod second_factor;
+mod sign_in;
+mod startup;
+mod streams;
+mod two_processes;
+mod words;
