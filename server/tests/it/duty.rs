@@ -8,7 +8,7 @@
 // The demo duty is seeded here until `seed_demo` calls it; including the
 // module by path keeps these tests independent of that wiring (and runs
 // its unit tests too).
-#[path = "../src/demo_duty.rs"]
+#[path = "../../src/demo_duty.rs"]
 #[allow(dead_code)]
 mod demo_duty;
 
