@@ -3,7 +3,6 @@
 //! consent. The test fails when a server function exists that the matrix
 //! does not list, so a new one cannot slip in unchecked.
 
-
 use crate::common::{spawn_app, TestApp};
 use server::demo::{demo_patient_id, DEMO_PATIENT_1};
 use sqlx::PgPool;

@@ -1,10 +1,10 @@
 //! Unknown and known login ids cost the same: one argon2 run each. Counted,
-//! not timed (this file has one test, so nothing else in its process hashes
-//! while it counts).
+//! not timed. The counter is per process: the test binary runs one test at a
+//! time (`scripts/test` passes `--test-threads=1`), so nothing else hashes
+//! while it counts.
 
-
-use app::ssr::auth::argon2_runs;
 use crate::common::spawn_app;
+use app::ssr::auth::argon2_runs;
 use sqlx::PgPool;
 
 #[sqlx::test(migrations = "../migrations")]

@@ -3,7 +3,6 @@
 //! bad input, rare characters, history, and the SQL helpers the search
 //! relies on.
 
-
 use crate::common::{spawn_app, TestApp};
 use server::demo::{
     demo_patient_id, DEMO_EXPIRED_ORDER_PATIENT, DEMO_FAMILY_PHONE_OF_PATIENT_1,

@@ -4,7 +4,6 @@
 //! substitute leaves none; bad input is a 400 that writes nothing; nurses
 //! read but never write; the coordinator writes for anyone.
 
-
 // The demo duty is seeded here until `seed_demo` calls it; including the
 // module by path keeps these tests independent of that wiring (and runs
 // its unit tests too).
@@ -12,11 +11,11 @@
 #[allow(dead_code)]
 mod demo_duty;
 
+use crate::common::{spawn_app, TestApp};
 use app::api::duty::{AbsenceOutcome, AbsenceRow, Calendar, DutyDirectory, OnDuty, Roster};
 use app::domain::holidays;
 use app::domain::schedule::{day_kind, from_tokyo, to_tokyo, DayKind};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
-use crate::common::{spawn_app, TestApp};
 use sqlx::PgPool;
 use uuid::Uuid;
 

@@ -3,9 +3,8 @@
 //! workers racing, and across a server killed in the middle of the wait —
 //! and the call settles and closes with a hand-off for the attending.
 
-
-use app::ssr::incident_db::advance_due_steps;
 use crate::common::{spawn_app, TestApp};
+use app::ssr::incident_db::advance_due_steps;
 use server::demo::DEMO_PATIENT_1;
 use sqlx::PgPool;
 use std::io::{BufRead, BufReader};

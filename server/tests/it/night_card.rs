@@ -1,6 +1,5 @@
 //! The night card over HTTP, against real PostgreSQL.
 
-
 use crate::common::spawn_app;
 use server::demo::DEMO_PATIENT_1;
 use sqlx::PgPool;

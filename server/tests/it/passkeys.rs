@@ -5,9 +5,8 @@
 //! refusals: a used or expired challenge, another site's answer, an answer
 //! that names someone else, a malformed answer, a flood of sign-ins.
 
-
-use base64::Engine;
 use crate::common::{spawn_app, TestApp};
+use base64::Engine;
 use server::demo::DEMO_PATIENT_1;
 use sqlx::PgPool;
 use uuid::Uuid;

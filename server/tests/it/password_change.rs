@@ -2,14 +2,18 @@
 //! is required, weak new ones are refused with a translated reason, and
 //! every other session of the account ends.
 
-
 use crate::common::spawn_app;
 use server::demo::DEMO_PASSWORD;
 use sqlx::PgPool;
 
 const NEW: &str = "夜勤明けの珈琲はとても苦い";
 
-async fn change(app: &crate::common::TestApp, current: &str, new: &str, again: &str) -> (u16, String) {
+async fn change(
+    app: &crate::common::TestApp,
+    current: &str,
+    new: &str,
+    again: &str,
+) -> (u16, String) {
     let r = app
         .post_form(
             "/api/change_password",

@@ -2,7 +2,6 @@
 //! carrying patient or account data says `Cache-Control: no-store`, and
 //! signing out tells the browser to drop its cache and storage.
 
-
 use crate::common::spawn_app;
 use server::demo::DEMO_PATIENT_1;
 use sqlx::PgPool;

@@ -2,9 +2,8 @@
 //! the code after the password, replay refusal, recovery codes, and the
 //! organisation setting that makes the second factor mandatory.
 
-
-use app::ssr::totp::code_at;
 use crate::common::spawn_app;
+use app::ssr::totp::code_at;
 use server::demo::DEMO_PATIENT_1;
 use sqlx::PgPool;
 

@@ -1,6 +1,5 @@
 //! Sign-in, sessions, throttling and hostile input.
 
-
 use crate::common::spawn_app;
 use server::demo::DEMO_PATIENT_1;
 use sqlx::PgPool;

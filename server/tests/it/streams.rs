@@ -4,9 +4,8 @@
 //! a stream ends on sign-out, disabled staff and an expired break-glass
 //! grant; the board stream carries only what its viewer may see.
 
-
-use app::ssr::state::StreamLimits;
 use crate::common::{spawn_app_with, TestApp};
+use app::ssr::state::StreamLimits;
 use server::demo::DEMO_PATIENT_1;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;

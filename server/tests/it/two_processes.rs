@@ -3,7 +3,6 @@
 //! and when one is killed (`kill -9`) the other advances its step once, on
 //! time. Also the demo-safety rule of the binary.
 
-
 use crate::common::TestApp;
 use server::demo::DEMO_PATIENT_1;
 use sqlx::PgPool;

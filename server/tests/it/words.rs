@@ -4,7 +4,6 @@
 //! path that ran out, a call answered and closed, and a break-glass
 //! opening; the visible text must hold no `snake_case` code.
 
-
 use crate::common::{spawn_app, TestApp};
 use server::demo::DEMO_PATIENT_1;
 use sqlx::PgPool;
