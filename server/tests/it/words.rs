@@ -123,8 +123,10 @@ async fn ok(app: &TestApp, path: &str, form: &[(&str, &str)]) {
     );
 }
 
-/// Renders `path` as `app` in both languages and returns the codes seen.
-async fn codes_on(app: &TestApp, path: &str) -> Vec<String> {
+/// Renders `path` as `app` in both languages and returns the codes seen;
+/// `shows` is a piece of the page's HTML that proves the content under test
+/// was rendered (a page with nothing on it has no codes either).
+async fn codes_on(app: &TestApp, path: &str, shows: &str) -> Vec<String> {
     let mut found = Vec::new();
     for lang in ["ja", "en"] {
         let cookie = format!(
@@ -144,6 +146,7 @@ async fn codes_on(app: &TestApp, path: &str) -> Vec<String> {
             html.contains(&format!("lang=\"{lang}\"")),
             "{path} rendered in {lang}"
         );
+        assert!(html.contains(shows), "{path} ({lang}) shows {shows}");
         for code in codes_in(&visible_text(&html)) {
             found.push(format!("{path} ({lang}): {code}"));
         }
@@ -232,15 +235,44 @@ async fn no_page_of_the_night_shows_a_code_in_either_language(pool: PgPool) {
 
     let coordinator = nurse.clone_base().signed_in_as("coordinator").await;
     let mut codes = Vec::new();
-    codes.extend(codes_on(&nurse, &format!("/calls/{ran_out}")).await);
-    codes.extend(codes_on(&nurse, &format!("/calls/{answered}")).await);
-    codes.extend(codes_on(&attending, &format!("/calls/{answered}")).await);
-    codes.extend(codes_on(&nurse, "/calls").await);
-    codes.extend(codes_on(&coordinator, "/calls").await);
-    codes.extend(codes_on(&attending, "/handoffs").await);
-    codes.extend(codes_on(&coordinator, "/audit").await);
-    codes.extend(codes_on(&coordinator, &format!("/audit?patient={DEMO_PATIENT_1}")).await);
-    codes.extend(codes_on(&attending, "/notices").await);
-    codes.extend(codes_on(&coordinator, "/notices").await);
+    let pages: [(&TestApp, String, &str); 10] = [
+        (
+            &nurse,
+            format!("/calls/{ran_out}"),
+            "data-testid=\"run-out\"",
+        ),
+        (
+            &nurse,
+            format!("/calls/{answered}"),
+            "data-testid=\"call-outcome\"",
+        ),
+        (
+            &attending,
+            format!("/calls/{answered}"),
+            "data-testid=\"attempts\"",
+        ),
+        (&nurse, "/calls".into(), "data-testid=\"board-alarm\""),
+        (&coordinator, "/calls".into(), "data-testid=\"board-line\""),
+        (&attending, "/handoffs".into(), "坐薬で解熱"),
+        (&coordinator, "/audit".into(), "class=\"outcome-"),
+        (
+            &coordinator,
+            format!("/audit?patient={DEMO_PATIENT_1}"),
+            "class=\"outcome-",
+        ),
+        (
+            &attending,
+            "/notices".into(),
+            "data-testid=\"break-glass-notice\"",
+        ),
+        (
+            &coordinator,
+            "/notices".into(),
+            "data-testid=\"break-glass-notice\"",
+        ),
+    ];
+    for (app, path, shows) in pages {
+        codes.extend(codes_on(app, &path, shows).await);
+    }
     assert!(codes.is_empty(), "codes on screen:\n{}", codes.join("\n"));
 }
