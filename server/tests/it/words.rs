@@ -168,13 +168,15 @@ async fn no_page_of_the_night_shows_a_code_in_either_language(pool: PgPool) {
             .expect("worker pass");
     }
 
-    // A call the attending answers, visits and closes with a hand-off.
+    // A call a team doctor takes (私が行きます), visits and closes: the
+    // hand-off goes to the attending (none is written to oneself).
     let answered = open_call(&nurse).await;
     let attending_login = login_of_attending(&pool).await;
     let attending = nurse.clone_base().signed_in_as(&attending_login).await;
+    let responder = nurse.clone_base().signed_in_as("doctor1").await;
     let id = answered.to_string();
     ok(
-        &attending,
+        &responder,
         "/api/call_attempt",
         &[
             ("call_id", &id),
@@ -186,7 +188,7 @@ async fn no_page_of_the_night_shows_a_code_in_either_language(pool: PgPool) {
     )
     .await;
     ok(
-        &attending,
+        &responder,
         "/api/call_attempt",
         &[
             ("call_id", &id),
@@ -198,7 +200,7 @@ async fn no_page_of_the_night_shows_a_code_in_either_language(pool: PgPool) {
     )
     .await;
     ok(
-        &attending,
+        &responder,
         "/api/call_close",
         &[
             ("call_id", &id),
