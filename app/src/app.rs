@@ -22,7 +22,17 @@ use leptos_router::{
 };
 
 /// The document around the app, rendered on the server only.
+///
+/// Islands mode: the page is rendered "not hydrating", so no server
+/// component leaves hydration data in the HTML; each `#[island]` turns it on
+/// for itself. The loader of the wasm is not in the head: only a page with
+/// an island puts it in (`components::islands::IslandScripts`), so a page
+/// without one ships no wasm at all.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    if let Some(context) = leptos::reactive::owner::Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    provide_context(options);
     let i18n = provide_i18n_context();
     let theme = theme_from_cookie();
     #[cfg(feature = "ssr")]
@@ -41,7 +51,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // Reloads a page restored from the back/forward cache, so
                 // Back after sign-out asks the server (and lands on sign-in).
                 <script src="/nav.js" defer></script>
-                <HydrationScripts options />
                 <MetaTags />
             </head>
             <body>
@@ -91,14 +100,6 @@ fn theme_from_cookie() -> &'static str {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let i18n = provide_i18n_context();
-    // Marks the document once the WebAssembly has taken over, so tests (and
-    // curious engineers) can tell a hydrated page from a server-rendered one.
-    #[cfg(feature = "hydrate")]
-    Effect::new(|_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Title formatter=move |page: String| {
             if page.is_empty() {

@@ -2,8 +2,9 @@
 //!
 //! One crate, two builds: with feature `ssr` it renders pages and runs the
 //! server functions inside the axum server; with feature `hydrate` it is the
-//! WebAssembly that makes the server-rendered page interactive in the phone's
-//! browser.
+//! WebAssembly of the few islands (`#[island]`) that must react in the
+//! phone's browser. Everything else is a server component: rendered on the
+//! server, never shipped as wasm, working the same with JavaScript off.
 
 pub mod api;
 pub mod app;
@@ -15,10 +16,11 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-/// The browser entry point: attach to the server-rendered page.
+/// The browser entry point: Leptos' island loader calls it, then hydrates
+/// each `<leptos-island>` of the page. Only pages with an island load it.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
 }

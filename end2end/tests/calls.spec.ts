@@ -31,7 +31,6 @@ async function postForm(page: Page, url: string, form: Record<string, string>): 
 /** The nurse opens a call for 山田 花子 and lands on its screen; returns its URL. */
 async function openCall(nurse: Page) {
   await nurse.goto(`/patients/${PATIENT_1}/calls/new`);
-  await expect(nurse.locator("html")).toHaveAttribute("data-hydrated", "true");
   await nurse.getByLabel("体温 (℃)").fill("38.4");
   await nurse.getByRole("button", { name: "コールを開始して連絡順を表示" }).click();
   await expect(nurse).toHaveURL(/\/calls\/[0-9a-f-]{36}$/);

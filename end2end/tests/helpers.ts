@@ -11,10 +11,25 @@ export function jsEnabled(testInfo: TestInfo): boolean {
   return testInfo.project.use.javaScriptEnabled !== false;
 }
 
+/**
+ * Waits until the page's islands have hydrated (JavaScript on). A page
+ * without an island ships no wasm and is ready as it loads: nothing to wait
+ * for (and it must not carry the wasm loader).
+ */
 export async function waitForHydration(page: Page, testInfo: TestInfo) {
-  if (jsEnabled(testInfo)) {
-    await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  if (!jsEnabled(testInfo)) return;
+  if ((await page.locator("leptos-island").count()) === 0) {
+    expect(await page.locator('script[type="module"]:not([src="/passkey.js"])').count()).toBe(0);
+    return;
   }
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+}
+
+/** Opens the header's menu (a <details>: works with JavaScript off). */
+export async function openMenu(page: Page) {
+  const menu = page.locator("details.menu");
+  if ((await menu.getAttribute("open")) === null) await menu.locator("summary").click();
+  await expect(menu).toHaveAttribute("open", "");
 }
 
 /** Signs in through the real form; lands on `next`. */

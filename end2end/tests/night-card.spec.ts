@@ -2,7 +2,7 @@
 // hydrated without errors, readable with JavaScript off.
 import { expect, test } from "@playwright/test";
 import * as path from "node:path";
-import { CARD_1, collectErrors, signIn, waitForHydration } from "./helpers";
+import { CARD_1, collectErrors, signIn, waitForHydration, openMenu } from "./helpers";
 
 test("the night card shows who, where and whom to call on the first screen", async ({ page }, testInfo) => {
   const errors = collectErrors(page);
@@ -64,9 +64,11 @@ test("an unknown page is a 404", async ({ page }) => {
 test("the card switches to English and back", async ({ page }, testInfo) => {
   await signIn(page, testInfo, "nurse1", CARD_1);
   await waitForHydration(page, testInfo);
+  await openMenu(page);
   await page.getByRole("link", { name: "English" }).click();
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
   await expect(page.getByRole("link", { name: "Open route in maps" })).toBeVisible();
+  await openMenu(page);
   await page.getByRole("link", { name: "日本語" }).click();
   await expect(page.locator("html")).toHaveAttribute("lang", "ja");
 });

@@ -2,7 +2,7 @@
 // DevTools protocol) stands in for the phone's fingerprint sensor. A nurse
 // registers a passkey, signs out, and signs in with the passkey alone.
 import { expect, test } from "@playwright/test";
-import { jsEnabled, signIn, waitForHydration } from "./helpers";
+import { jsEnabled, signIn, waitForHydration, openMenu } from "./helpers";
 
 // WebAuthn refuses IP addresses as a site's identity, so this spec talks to
 // the same server as localhost (the server accepts any port there).
@@ -38,6 +38,7 @@ test("a nurse registers a passkey and then signs in with it alone", async ({ pag
   expect(credentials[0].isResidentCredential, "discoverable, so no login id is needed").toBe(true);
 
   // Signed out, the passkey alone signs in.
+  await openMenu(page);
   await page.getByRole("button", { name: "ログアウト" }).click();
   await expect(page).toHaveURL(/\/login/);
   await expect(page.getByTestId("signed-in-as")).toHaveCount(0);

@@ -143,7 +143,24 @@ pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
     .map_err(request::internal("updating the session"))?;
     audit::record(&mut *tx, &user, None, "totp_enrol", "done", "").await?;
     tx.commit().await.map_err(request::internal("commit"))?;
+    if request::is_plain_form_post() {
+        request::reveal_once(&codes);
+    }
     Ok(codes)
+}
+
+/// The recovery codes [`confirm_totp`] just made, for the security page to
+/// show once after a plain form post (read on the server as the page
+/// renders; see `ssr::request::reveal_once`).
+pub fn revealed_recovery_codes() -> Option<Vec<String>> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::ssr::request::take_reveal()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
 }
 
 /// The second step of sign-in: a code from the app, or a recovery code.

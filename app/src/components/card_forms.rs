@@ -5,13 +5,13 @@
 //! else saved first the server answers 409 and writes nothing; the form
 //! keeps the user's input (without JavaScript the server keeps it for this
 //! session and shows it back; nothing travels in the URL), says who saved
-//! last, and — once hydrated — picks up the latest version so the user can
-//! look and save again.
+//! last, and carries the latest version so the user can look and save
+//! again. They are server components (no wasm): the page a post lands on
+//! is rendered again by the server.
 
 use crate::api::card_edit::{
     AddNote, SaveCareManager, SaveIdentity, SaveSuddenChange, SaveWayIn, SaveWishes,
 };
-use crate::api::night_card::get_night_card;
 use crate::components::card_bits::error_message;
 use crate::domain::card::{
     CareManager, NursingOrder, Place, Resuscitation, Stamp, TransportWish, WayIn, Wishes,
@@ -74,30 +74,6 @@ where
             <p class="form-error" role="alert" data-testid="form-error">{error_message(i18n, &e)}</p>
         })}
     }
-}
-
-/// After a conflict (hydrated), reads the card again and hands it to
-/// `apply`, which updates the form's version and "latest save" line but
-/// not what the user typed.
-fn reload_on_conflict<A>(
-    action: ServerAction<A>,
-    patient_id: String,
-    apply: impl Fn(NightCard) + Clone + Send + Sync + 'static,
-) where
-    A: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    A::Output: Clone + Send + Sync + 'static,
-{
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Err(AppError::Conflict))) {
-            let id = patient_id.clone();
-            let apply = apply.clone();
-            leptos::task::spawn_local(async move {
-                if let Ok(card) = get_night_card(id).await {
-                    apply(card);
-                }
-            });
-        }
-    });
 }
 
 #[component]
@@ -221,10 +197,6 @@ pub fn WishesForm(
     let action = ServerAction::<SaveWishes>::new();
     let version = RwSignal::new(wishes.as_ref().map_or(0, |w| w.version));
     let latest = RwSignal::new(wishes.as_ref().map(|w| w.updated.clone()));
-    reload_on_conflict(action, patient_id.clone(), move |card| {
-        version.set(card.wishes.as_ref().map_or(0, |w| w.version));
-        latest.set(card.wishes.map(|w| w.updated));
-    });
     let w = wishes.as_ref();
     let current = |f: fn(&Wishes) -> &'static str| w.map(f).unwrap_or("").to_owned();
     let resuscitation = draft.text("resuscitation", current(|w| w.resuscitation.as_str()));
@@ -345,13 +317,6 @@ pub fn SuddenChangeForm(
     let action = ServerAction::<SaveSuddenChange>::new();
     let version = RwSignal::new(order.version);
     let latest = RwSignal::new(Some(order.updated.clone()));
-    let order_id = order.id;
-    reload_on_conflict(action, patient_id.clone(), move |card| {
-        if let Some(o) = card.nursing_order.filter(|o| o.id == order_id) {
-            version.set(o.version);
-            latest.set(Some(o.updated));
-        }
-    });
     view! {
         <section class="block edit" id=EditSection::SuddenChange.as_str() aria-labelledby="h-edit-sudden">
             <h2 id="h-edit-sudden">{i18n.t(Key::OrdersTitle)}</h2>
@@ -395,10 +360,6 @@ pub fn WayInForm(
     let action = ServerAction::<SaveWayIn>::new();
     let version = RwSignal::new(way_in.version);
     let latest = RwSignal::new(way_in.updated.clone());
-    reload_on_conflict(action, patient_id.clone(), move |card| {
-        version.set(card.way_in.version);
-        latest.set(card.way_in.updated);
-    });
     view! {
         <section class="block edit" id=EditSection::WayIn.as_str() aria-labelledby="h-edit-way-in">
             <h2 id="h-edit-way-in">{i18n.t(Key::WayInTitle)}</h2>
@@ -430,10 +391,6 @@ pub fn CareManagerForm(
     let action = ServerAction::<SaveCareManager>::new();
     let version = RwSignal::new(manager.as_ref().map_or(0, |m| m.version));
     let latest = RwSignal::new(manager.as_ref().map(|m| m.updated.clone()));
-    reload_on_conflict(action, patient_id.clone(), move |card| {
-        version.set(card.care_manager.as_ref().map_or(0, |m| m.version));
-        latest.set(card.care_manager.map(|m| m.updated));
-    });
     let m = manager.as_ref();
     let name = draft.text("name", m.map(|m| m.name.clone()).unwrap_or_default());
     let office = draft.text("office", m.map(|m| m.office.clone()).unwrap_or_default());
@@ -466,13 +423,6 @@ pub fn IdentityForm(card: NightCard, draft: Draft, error: Option<AppError>) -> i
         by,
     }));
     let patient_id = card.patient_id.to_string();
-    reload_on_conflict(action, patient_id.clone(), move |card| {
-        version.set(card.version);
-        latest.set(card.updated_by.map(|by| Stamp {
-            at: card.updated_at,
-            by,
-        }));
-    });
     let sex = match card.sex {
         Sex::Female => "female",
         Sex::Male => "male",

@@ -5,4 +5,5 @@ pub mod card_forms;
 pub mod error_panel;
 pub mod form_error;
 pub mod header;
+pub mod islands;
 pub mod passkey;

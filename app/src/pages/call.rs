@@ -9,6 +9,7 @@ use crate::api::calls::{
 };
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form_error::FormError;
+use crate::components::islands::{IslandScripts, LiveUpdates};
 use crate::domain::escalation::{CalleeRole, Reason as PathReason, ResolvedStep};
 use crate::domain::incident::{CallOutcome, CallState, CancelReason, Reason};
 use crate::domain::night_card::tel_href;
@@ -227,75 +228,40 @@ pub fn NewCallPage() -> impl IntoView {
 pub fn CallPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    // Bumped by the live event stream; the call is fetched again.
-    let (changes, set_changes) = signal(0u32);
-    let (live, set_live) = signal(false);
+    let id = params.read_untracked().get("id").unwrap_or_default();
     let attempt = ServerAction::<RecordAttempt>::new();
     let close = ServerAction::<CloseCall>::new();
     let cancel = ServerAction::<CancelCall>::new();
     let restart = ServerAction::<RestartCall>::new();
-    let call = Resource::new(
-        move || {
-            (
-                params.read().get("id").unwrap_or_default(),
-                changes.get(),
-                attempt.version().get(),
-                close.version().get(),
-                (cancel.version().get(), restart.version().get()),
-            )
-        },
-        |(id, ..)| get_call(id),
-    );
-    #[cfg(feature = "hydrate")]
-    live_updates(
-        format!(
-            "/events/calls/{}",
-            params.read_untracked().get("id").unwrap_or_default()
-        ),
-        set_changes,
-        set_live,
-    );
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (set_changes, set_live);
+    let call = Resource::new(move || params.read().get("id").unwrap_or_default(), get_call);
     view! {
         <Title text=i18n.t(Key::CallTitle) />
-        <p class="live" data-testid="live" data-live=move || live.get().to_string()>
-            {move || if live.get() { i18n.t(Key::Live) } else { "" }}
-        </p>
-        <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match call.await {
-                    Ok(view) => view! { <CallScreen call=view attempt close cancel restart /> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <LiveIsland i18n stream=format!("/events/calls/{id}") />
+        <div id="call-live" data-live-part>
+            <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match call.await {
+                        Ok(view) => view! { <CallScreen call=view attempt close cancel restart /> }.into_any(),
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
     }
 }
 
-/// Opens the event stream and bumps `changes` on every change and on every
-/// (re)connection; EventSource reconnects by itself after sleep or a drop.
-#[cfg(feature = "hydrate")]
-fn live_updates(url: String, set_changes: WriteSignal<u32>, set_live: WriteSignal<bool>) {
-    use wasm_bindgen::closure::Closure;
-    use wasm_bindgen::JsCast;
-    let Ok(source) = web_sys::EventSource::new(&url) else {
-        return;
-    };
-    let bump = move |_: web_sys::Event| set_changes.update(|n| *n += 1);
-    let on_change = Closure::<dyn FnMut(web_sys::Event)>::new(bump);
-    let on_hello = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
-        set_live.set(true);
-        bump(e);
-    });
-    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| set_live.set(false));
-    let _ = source.add_event_listener_with_callback("changed", on_change.as_ref().unchecked_ref());
-    let _ = source.add_event_listener_with_callback("hello", on_hello.as_ref().unchecked_ref());
-    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    on_change.forget();
-    on_hello.forget();
-    on_error.forget();
-    on_cleanup(move || source.close());
+/// The live-updates island with its words, and the wasm loader.
+#[component]
+fn LiveIsland(i18n: I18n, stream: String) -> impl IntoView {
+    view! {
+        <LiveUpdates
+            stream
+            live_label=i18n.t(Key::Live).to_owned()
+            pending_label=i18n.t(Key::LivePending).to_owned()
+            pending_action=i18n.t(Key::LivePendingShow).to_owned()
+        />
+        <IslandScripts />
+    }
 }
 
 /// One line of the call log, in words: who, what, and who recorded it.
@@ -681,35 +647,29 @@ pub fn HandoffsPage() -> impl IntoView {
 #[component]
 pub fn CallBoardPage() -> impl IntoView {
     let i18n = use_i18n();
-    let (changes, set_changes) = signal(0u32);
-    let (live, set_live) = signal(false);
-    let board = Resource::new(move || changes.get(), |_| call_board());
-    #[cfg(feature = "hydrate")]
-    live_updates("/events/calls".to_owned(), set_changes, set_live);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (set_changes, set_live);
+    let board = Resource::new(|| (), |_| call_board());
     view! {
         <Title text=i18n.t(Key::CallBoardTitle) />
         <h1 class="page-title">{i18n.t(Key::CallBoardTitle)}</h1>
-        <p class="live" data-testid="live" data-live=move || live.get().to_string()>
-            {move || if live.get() { i18n.t(Key::Live) } else { "" }}
-        </p>
-        <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match board.await {
-                    Ok(rows) if rows.is_empty() => {
-                        view! { <p>{i18n.t(Key::CallBoardEmpty)}</p> }.into_any()
+        <LiveIsland i18n stream="/events/calls".to_owned() />
+        <div id="board-live" data-live-part>
+            <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match board.await {
+                        Ok(rows) if rows.is_empty() => {
+                            view! { <p>{i18n.t(Key::CallBoardEmpty)}</p> }.into_any()
+                        }
+                        Ok(rows) => view! {
+                            <ul class="board">
+                                {rows.into_iter().map(|row| view! { <BoardLine row /> }).collect_view()}
+                            </ul>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
                     }
-                    Ok(rows) => view! {
-                        <ul class="board">
-                            {rows.into_iter().map(|row| view! { <BoardLine row /> }).collect_view()}
-                        </ul>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+                })}
+            </Suspense>
+        </div>
     }
 }
 

@@ -3,7 +3,9 @@
 //! and changing the password.
 
 use crate::api::auth::ChangePassword;
-use crate::api::second_factor::{totp_enrollment, ConfirmTotp, VerifySecondFactor};
+use crate::api::second_factor::{
+    revealed_recovery_codes, totp_enrollment, ConfirmTotp, VerifySecondFactor,
+};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form_error::FormError;
 use crate::components::passkey::{PasskeyAction, PasskeyButton, PasskeySection};
@@ -43,16 +45,27 @@ pub fn SecurityPage() -> impl IntoView {
     let i18n = use_i18n();
     let enrollment = Resource::new(|| (), |_| totp_enrollment());
     let confirm = ServerAction::<ConfirmTotp>::new();
-    let codes = move || confirm.value().get().and_then(|r| r.ok());
+    // Right after enrolment (the form's post came back here), once.
+    let revealed = revealed_recovery_codes();
+    let shown = revealed.is_some();
     view! {
         <Title text=i18n.t(Key::SecurityTitle) />
         <h1 class="page-title">{i18n.t(Key::SecurityTitle)}</h1>
+        {revealed.map(|codes| view! {
+            <section class="block">
+                <p class="ok" data-testid="totp-enabled">{i18n.t(Key::TotpEnabled)}</p>
+                <p>{i18n.t(Key::RecoveryCodesHelp)}</p>
+                <ul class="recovery-codes" data-testid="recovery-codes">
+                    {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
+                </ul>
+            </section>
+        })}
         <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match enrollment.await {
-                    Ok(e) if e.already_enabled => {
-                        view! { <p class="ok" data-testid="totp-enabled">{i18n.t(Key::TotpEnabled)}</p> }.into_any()
-                    }
+                    Ok(e) if e.already_enabled => (!shown).then(|| view! {
+                        <p class="ok" data-testid="totp-enabled">{i18n.t(Key::TotpEnabled)}</p>
+                    }).into_any(),
                     Ok(e) => view! {
                         <section class="block">
                             <p>{i18n.t(Key::TotpEnrolHelp)}</p>
@@ -61,28 +74,15 @@ pub fn SecurityPage() -> impl IntoView {
                                 <span class="label">{i18n.t(Key::TotpSecret)}</span>
                                 <code data-testid="totp-secret">{e.secret}</code>
                             </p>
-                            <Show
-                                when=move || codes().is_some()
-                                fallback=move || view! {
-                                    <ActionForm action=confirm attr:class="stack">
-                                        <label>
-                                            <span>{i18n.t(Key::TotpCode)}</span>
-                                            <input type="text" name="code" required
-                                                autocomplete="one-time-code" inputmode="numeric" maxlength="10" />
-                                        </label>
-                                        <FormError action=confirm />
-                                        <button type="submit" class="button primary">{i18n.t(Key::Verify)}</button>
-                                    </ActionForm>
-                                }
-                            >
-                                <p class="ok" data-testid="totp-enabled">{i18n.t(Key::TotpEnabled)}</p>
-                                <p>{i18n.t(Key::RecoveryCodesHelp)}</p>
-                                <ul class="recovery-codes" data-testid="recovery-codes">
-                                    {move || codes().unwrap_or_default().into_iter()
-                                        .map(|c| view! { <li><code>{c}</code></li> })
-                                        .collect_view()}
-                                </ul>
-                            </Show>
+                            <ActionForm action=confirm attr:class="stack">
+                                <label>
+                                    <span>{i18n.t(Key::TotpCode)}</span>
+                                    <input type="text" name="code" required
+                                        autocomplete="one-time-code" inputmode="numeric" maxlength="10" />
+                                </label>
+                                <FormError action=confirm />
+                                <button type="submit" class="button primary">{i18n.t(Key::Verify)}</button>
+                            </ActionForm>
                         </section>
                     }
                     .into_any(),

@@ -210,6 +210,45 @@ pub fn take_flash(path: &str) -> Option<AppError> {
     Some(flash.error)
 }
 
+/// The cookie that carries freshly made recovery codes from the TOTP
+/// confirmation (a plain form post) to the one page that shows them once:
+/// HttpOnly, same-site only, sent to `/account/security` only, two minutes
+/// at most, cleared by the page that shows them. The codes are never kept
+/// in plain text on the server.
+pub const REVEAL_COOKIE: &str = "nc_reveal";
+
+fn reveal_cookie(value: &str, max_age: u32) -> String {
+    let secure = if matches!(
+        std::env::var("NIGHTCALL_INSECURE_COOKIES").as_deref(),
+        Ok("1" | "true")
+    ) {
+        ""
+    } else {
+        "; Secure"
+    };
+    format!(
+        "{REVEAL_COOKIE}={value}; Path=/account/security; HttpOnly; SameSite=Strict; \
+         Max-Age={max_age}{secure}"
+    )
+}
+
+/// Leaves `codes` for the security page to show once after the redirect.
+pub fn reveal_once(codes: &[String]) {
+    if let Ok(json) = serde_json::to_string(codes) {
+        crate::ssr::auth::set_response_header(
+            axum::http::header::SET_COOKIE,
+            &reveal_cookie(&to_hex(json.as_bytes()), FLASH_SECONDS),
+        );
+    }
+}
+
+/// The codes [`reveal_once`] left, cleared as they are read.
+pub fn take_reveal() -> Option<Vec<String>> {
+    let raw = cookie(REVEAL_COOKIE)?;
+    crate::ssr::auth::set_response_header(axum::http::header::SET_COOKIE, &reveal_cookie("", 0));
+    serde_json::from_slice(&from_hex(&raw)?).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
