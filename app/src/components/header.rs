@@ -99,7 +99,12 @@ mod tests {
 
     #[test]
     fn each_role_reaches_its_pages_from_the_menu() {
-        let hrefs = |role| menu_pages(role).into_iter().map(|(h, _)| h).collect::<Vec<_>>();
+        let hrefs = |role| {
+            menu_pages(role)
+                .into_iter()
+                .map(|(h, _)| h)
+                .collect::<Vec<_>>()
+        };
         let everyone = ["/", "/calls", "/duty", "/notices", "/account/security"];
         let cases: [(Role, &[&str], &[&str]); 4] = [
             (Role::Nurse, &[], &["/handoffs", "/absences", "/audit"]),

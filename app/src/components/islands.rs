@@ -18,7 +18,8 @@ use leptos::prelude::*;
 /// a page that has an island. The shell provides the `LeptosOptions`.
 #[component]
 pub fn IslandScripts() -> impl IntoView {
-    use_context::<LeptosOptions>().map(|options| view! { <HydrationScripts options islands=true /> })
+    use_context::<LeptosOptions>()
+        .map(|options| view! { <HydrationScripts options islands=true /> })
 }
 
 /// Keeps the server-rendered parts of a page current: it listens to an
@@ -105,7 +106,8 @@ mod browser {
             changed();
         });
         let on_error = Closure::<dyn FnMut(Event)>::new(move |_: Event| set_live.set(false));
-        let _ = source.add_event_listener_with_callback("changed", on_change.as_ref().unchecked_ref());
+        let _ =
+            source.add_event_listener_with_callback("changed", on_change.as_ref().unchecked_ref());
         let _ = source.add_event_listener_with_callback("hello", on_hello.as_ref().unchecked_ref());
         source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         on_change.forget();
@@ -161,9 +163,10 @@ mod browser {
         let init = web_sys::RequestInit::new();
         init.set_cache(web_sys::RequestCache::NoStore);
         init.set_credentials(web_sys::RequestCredentials::SameOrigin);
-        let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(&href, &init))
-            .await?
-            .dyn_into()?;
+        let response: web_sys::Response =
+            JsFuture::from(window.fetch_with_str_and_init(&href, &init))
+                .await?
+                .dyn_into()?;
         // Signed out, expired, access ended: the server answers with the
         // sign-in page (or an error page); show that, not a stale card.
         if response.redirected() || !response.ok() {
@@ -206,7 +209,8 @@ mod browser {
             return true;
         }
         doc.active_element().is_some_and(|el| {
-            part.contains(Some(&el)) && matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+            part.contains(Some(&el))
+                && matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
         })
     }
 }

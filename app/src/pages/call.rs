@@ -233,7 +233,10 @@ pub fn CallPage() -> impl IntoView {
     let close = ServerAction::<CloseCall>::new();
     let cancel = ServerAction::<CancelCall>::new();
     let restart = ServerAction::<RestartCall>::new();
-    let call = Resource::new(move || params.read().get("id").unwrap_or_default(), get_call);
+    let call = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        get_call,
+    );
     view! {
         <Title text=i18n.t(Key::CallTitle) />
         <LiveIsland i18n stream=format!("/events/calls/{id}") />
