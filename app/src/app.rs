@@ -1,7 +1,7 @@
 //! The HTML shell, the routes and the contexts every page shares.
 
 use crate::components::header::Header;
-use crate::i18n::{provide_i18n_context, Key, THEME_COOKIE};
+use crate::i18n::{provide_i18n_context, use_i18n, Key, Lang, THEME_COOKIE};
 use crate::pages::absences::AbsencesPage;
 use crate::pages::duty::DutyPage;
 use crate::pages::night_card::CardEditPage;
@@ -33,7 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         context.set_is_hydrating(false);
     }
     provide_context(options);
-    let i18n = provide_i18n_context();
+    let i18n = provide_i18n_context(page_lang());
     let theme = theme_from_cookie();
     #[cfg(feature = "ssr")]
     set_content_security_policy();
@@ -90,6 +90,16 @@ fn set_content_security_policy() {
     }
 }
 
+#[cfg(feature = "ssr")]
+fn page_lang() -> Lang {
+    crate::ssr::request::page_lang()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn page_lang() -> Lang {
+    Lang::default()
+}
+
 #[cfg(not(feature = "ssr"))]
 fn theme_from_cookie() -> &'static str {
     let _ = THEME_COOKIE;
@@ -99,7 +109,7 @@ fn theme_from_cookie() -> &'static str {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let i18n = provide_i18n_context();
+    let i18n = use_i18n();
     view! {
         <Title formatter=move |page: String| {
             if page.is_empty() {

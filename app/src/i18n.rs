@@ -3,8 +3,9 @@
 //! Every user-visible string is a [`Key`]; [`text`] maps each key to both
 //! languages in one `match`, so a key without a translation does not compile.
 //! The language comes from the `nc_lang` cookie (set by `/settings/lang/…`),
-//! read on the server; the browser reads it back from `<html lang>` so the
-//! hydrated page speaks the same language as the server-rendered one.
+//! read by the request layer and handed to [`provide_i18n_context`]. Pages
+//! are rendered on the server only; an island gets the few words it shows
+//! as props, so this table never ships to the browser.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -1218,39 +1219,17 @@ impl I18n {
     }
 }
 
-/// Decides the page language and provides it as context.
-pub fn provide_i18n_context() -> I18n {
-    let i18n = I18n {
-        lang: detect_lang(),
-    };
+/// Provides the page's language as context. The request layer decides it
+/// (`ssr::request::page_lang`: the language cookie) and hands it in, so
+/// this table never reaches into the request.
+pub fn provide_i18n_context(lang: Lang) -> I18n {
+    let i18n = I18n { lang };
     provide_context(i18n);
     i18n
 }
 
 pub fn use_i18n() -> I18n {
     use_context::<I18n>().unwrap_or(I18n { lang: Lang::Ja })
-}
-
-#[cfg(feature = "ssr")]
-fn detect_lang() -> Lang {
-    crate::ssr::request::cookie(LANG_COOKIE)
-        .and_then(|v| Lang::from_code(&v))
-        .unwrap_or_default()
-}
-
-#[cfg(not(feature = "ssr"))]
-fn detect_lang() -> Lang {
-    #[cfg(feature = "hydrate")]
-    {
-        let lang = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-            .and_then(|e| e.get_attribute("lang"));
-        if let Some(lang) = lang.as_deref().and_then(Lang::from_code) {
-            return lang;
-        }
-    }
-    Lang::Ja
 }
 
 #[cfg(test)]

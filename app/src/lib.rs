@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod views;
 
 /// The browser entry point: Leptos' island loader calls it, then hydrates
 /// each `<leptos-island>` of the page. Only pages with an island load it.

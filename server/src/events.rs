@@ -15,7 +15,7 @@
 //! reconnects by itself after a drop.
 //!
 //! A stream holds no database connection while it waits. It takes a slot
-//! (`streams_db::open`, capped per session and per account across all
+//! (`db::streams::open`, capped per session and per account across all
 //! processes), re-checks its session and access every
 //! `StreamLimits::recheck`, and ends on sign-out, expiry, disabled staff or
 //! lost access to the call.
@@ -26,9 +26,9 @@ use app::domain::patient::PatientId;
 use app::error::AppError;
 use app::i18n::{self, Key, Lang};
 use app::ssr::auth::CurrentUser;
+use app::ssr::db::streams::{NewStream, Slot};
 use app::ssr::state::LiveEvent;
-use app::ssr::streams_db::{self, NewStream, Slot};
-use app::ssr::{access, auth, calls_db, AppState};
+use app::ssr::{access, auth, db, AppState};
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -54,7 +54,7 @@ pub async fn call_events(
         Ok(user) => user,
         Err(status) => return status.into_response(),
     };
-    let patient = match calls_db::patient_of(&state.pool, call).await {
+    let patient = match db::calls::patient_of(&state.pool, call).await {
         Ok(Some(p)) => PatientId(p),
         Ok(None) => return StatusCode::NOT_FOUND.into_response(),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
@@ -182,7 +182,7 @@ async fn open_stream(
 ) -> Response {
     let id = Uuid::new_v4();
     let addr = client_addr(request);
-    let slot = streams_db::open(
+    let slot = db::streams::open(
         &state.pool,
         &NewStream {
             id,
@@ -273,7 +273,7 @@ async fn run(
             _ = recheck.tick() => {
                 match recheck_access(&state, &user, &mut watch).await {
                     Ok(()) => {
-                        if let Err(e) = streams_db::heartbeat(&state.pool, id).await {
+                        if let Err(e) = db::streams::heartbeat(&state.pool, id).await {
                             tracing::warn!(error = %e, "event stream: heartbeat failed");
                         }
                     }
@@ -283,7 +283,7 @@ async fn run(
         }
     };
     tracing::debug!(stream = %id, ?end, "event stream ended");
-    if let Err(e) = streams_db::close(&state.pool, id).await {
+    if let Err(e) = db::streams::close(&state.pool, id).await {
         tracing::warn!(error = %e, "event stream: cannot free its slot (it expires)");
     }
 }
@@ -295,7 +295,7 @@ async fn recheck_access(
     user: &CurrentUser,
     watch: &mut Watch,
 ) -> Result<(), End> {
-    let current = match streams_db::session_user(&state.pool, &user.session_hash).await {
+    let current = match db::streams::session_user(&state.pool, &user.session_hash).await {
         Ok(Some(current)) if current.fully_signed_in() => current,
         Ok(_) => return Err(End::SessionEnded),
         Err(e) => {

@@ -8,10 +8,10 @@
 //! database restart) the hub reconnects with backoff and sends `Resync`:
 //! the streams make their pages fetch everything again, so nothing missed
 //! in between stays missed. The hub also renews this process's heartbeat
-//! row, against which the streams are counted (see `streams_db`).
+//! row, against which the streams are counted (see `app::ssr::db::streams`).
 
+use app::ssr::db;
 use app::ssr::state::{Live, LiveEvent, StreamLimits, PROCESS_HEARTBEAT};
-use app::ssr::{incident_db, streams_db};
 use sqlx::postgres::{PgListener, PgPoolOptions};
 use sqlx::PgPool;
 use std::sync::Arc;
@@ -55,7 +55,7 @@ pub fn start(pool: &PgPool, limits: StreamLimits) -> Live {
             }
             // A clean stop frees this process's stream slots at once.
             if !request_pool.is_closed() {
-                let _ = streams_db::process_gone(&request_pool, process_id).await;
+                let _ = db::streams::process_gone(&request_pool, process_id).await;
             }
             own.close().await;
         }
@@ -68,7 +68,7 @@ async fn heartbeat(pool: PgPool, process_id: Uuid) {
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         interval.tick().await;
-        if let Err(e) = streams_db::process_heartbeat(&pool, process_id).await {
+        if let Err(e) = db::streams::process_heartbeat(&pool, process_id).await {
             tracing::warn!(error = %e, "live hub: process heartbeat failed; retrying");
         }
     }
@@ -100,7 +100,7 @@ async fn listen(pool: PgPool, events: tokio::sync::broadcast::Sender<LiveEvent>)
             match listener.try_recv().await {
                 Ok(Some(notification)) => {
                     let event = match Uuid::parse_str(notification.payload()) {
-                        Ok(call) => match streams_db::audience(&pool, call).await {
+                        Ok(call) => match db::streams::audience(&pool, call).await {
                             Ok(audience) => LiveEvent::Changed {
                                 call,
                                 audience: audience.map(Arc::new),
@@ -135,6 +135,6 @@ async fn listen(pool: PgPool, events: tokio::sync::broadcast::Sender<LiveEvent>)
 
 async fn connect(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
     let mut listener = PgListener::connect_with(pool).await?;
-    listener.listen(incident_db::CHANNEL).await?;
+    listener.listen(db::incident::CHANNEL).await?;
     Ok(listener)
 }

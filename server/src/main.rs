@@ -118,7 +118,7 @@ async fn run(
         }
     }
     if !addr.ip().is_loopback() {
-        let in_use = app::ssr::streams_db::demo_password_in_use(&pool, demo::DEMO_PASSWORD)
+        let in_use = app::ssr::db::streams::demo_password_in_use(&pool, demo::DEMO_PASSWORD)
             .await
             .map_err(|e| StartError::DatabaseUnreachable {
                 url: server::config::redact_url(url),
@@ -150,7 +150,7 @@ async fn run(
     if let Some(worker) = worker {
         worker.stop().await;
     }
-    let _ = app::ssr::streams_db::process_gone(&pool, process_id).await;
+    let _ = app::ssr::db::streams::process_gone(&pool, process_id).await;
     pool.close().await;
     served
 }

@@ -17,7 +17,7 @@ pub fn spawn(pool: PgPool) -> tokio::task::JoinHandle<()> {
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             interval.tick().await;
-            match app::ssr::incident_db::advance_due_steps(&pool, chrono::Utc::now()).await {
+            match app::ssr::db::incident::advance_due_steps(&pool, chrono::Utc::now()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(steps = n, "escalation: advanced due steps"),
                 Err(e) => tracing::warn!(error = %e, "escalation worker pass failed; retrying"),

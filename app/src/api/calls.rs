@@ -7,119 +7,13 @@
 #![allow(clippy::too_many_arguments)]
 
 use crate::domain::escalation::ResolvedStep;
-use crate::domain::incident::{
-    AttemptOutcome, CallOutcome, CallState, CancelReason, ViewerMoves, Vitals,
-};
+use crate::domain::incident::{AttemptOutcome, CallOutcome, CallState, CancelReason};
 use crate::error::AppError;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// Everything the call screen shows, for the nurse and the doctors alike.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CallView {
-    pub id: Uuid,
-    pub patient_id: Uuid,
-    pub patient_name: String,
-    pub patient_kana: String,
-    pub age: u32,
-    pub address: String,
-    pub route_url: Option<String>,
-    /// The patient declined resuscitation (the card's banner).
-    pub dnar: bool,
-    /// Death at home is expected (在宅看取り予定).
-    pub home_death: bool,
-    pub reason: String,
-    pub vitals: Vitals,
-    pub note: String,
-    pub opened_at: DateTime<Utc>,
-    pub opened_by: String,
-    pub nurse_phone: String,
-    pub state: CallState,
-    pub path: Vec<ResolvedStep>,
-    pub current_step: usize,
-    pub step_deadline: Option<DateTime<Utc>>,
-    /// The doctor who really answered.
-    pub accepted_by: Option<String>,
-    /// Who recorded the answer, when not the responder himself (the
-    /// opening nurse who took it on the phone).
-    pub answer_recorded_by: Option<String>,
-    pub eta_minutes: Option<i32>,
-    pub accepted_at: Option<DateTime<Utc>>,
-    pub arrived_at: Option<DateTime<Utc>>,
-    pub outcome: Option<CallOutcome>,
-    pub cancel_reason: Option<CancelReason>,
-    /// How many times the path was walked again (0 on the first walk).
-    pub round: i32,
-    pub attempts: Vec<AttemptView>,
-    pub version: i32,
-    pub opened_by_id: Uuid,
-    pub accepted_by_id: Option<Uuid>,
-    pub attending_id: Option<Uuid>,
-    /// The forms this viewer may use now (`domain::incident::may`).
-    pub moves: ViewerMoves,
-    /// Name and number of the backup hospital, shown when the path ran out.
-    pub backup_hospital: Option<(String, String)>,
-    pub handoff_acknowledged: Option<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AttemptView {
-    pub at: DateTime<Utc>,
-    pub step_index: i32,
-    pub callee_name: String,
-    pub outcome: AttemptOutcome,
-    pub eta_minutes: Option<i32>,
-    pub note: String,
-    #[serde(default)]
-    pub round: i32,
-    /// The doctor who answered, when the attempt is an answer.
-    #[serde(default)]
-    pub responder_name: Option<String>,
-    /// He was not the one being called: he took the call over.
-    #[serde(default)]
-    pub taken_over: bool,
-    /// Who recorded it, when not the responder or callee himself.
-    #[serde(default)]
-    pub recorded_by_name: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HandoffView {
-    pub id: Uuid,
-    pub call_id: Uuid,
-    pub patient_id: Uuid,
-    pub patient_name: String,
-    pub written_by: String,
-    pub created_at: DateTime<Utc>,
-    pub outcome: Option<CallOutcome>,
-    pub summary: String,
-}
-
-/// One line of the call board: how a call is going, without patient data.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BoardRow {
-    pub id: Uuid,
-    pub opened_at: DateTime<Utc>,
-    pub state: CallState,
-    pub team: Option<String>,
-    /// The nurse station that opened the call.
-    pub station: String,
-    /// The step being called, counted from 1, of `steps`.
-    pub step: usize,
-    pub steps: usize,
-    pub now_calling: Option<ResolvedStep>,
-    pub step_deadline: Option<DateTime<Utc>>,
-    pub accepted_by: Option<String>,
-    pub eta_minutes: Option<i32>,
-    pub accepted_at: Option<DateTime<Utc>>,
-    pub arrived_at: Option<DateTime<Utc>>,
-    pub closed_at: Option<DateTime<Utc>>,
-    pub cancel_reason: Option<CancelReason>,
-    /// When the path ran out (応答なし), for the alarm.
-    pub exhausted_at: Option<DateTime<Utc>>,
-}
+pub use crate::views::calls::{AttemptView, BoardRow, CallView, HandoffView};
 
 /// The call board: tonight's calls as far as the viewer's part in the night
 /// work goes (`domain::incident::board_scope`). It carries no patient data,
@@ -128,12 +22,12 @@ pub struct BoardRow {
 #[server(prefix = "/api", endpoint = "call_board")]
 pub async fn call_board() -> Result<Vec<BoardRow>, AppError> {
     use crate::domain::incident::{board_scope, BOARD_KEEPS_CLOSED_HOURS};
-    use crate::ssr::{auth, calls_db, request};
+    use crate::ssr::{auth, db, request};
 
     let pool = request::pool()?;
     let user = auth::require_user(&pool).await?;
     let since = Utc::now() - chrono::Duration::hours(BOARD_KEEPS_CLOSED_HOURS);
-    calls_db::board(&pool, board_scope(&user.actor), since)
+    db::calls::board(&pool, board_scope(&user.actor), since)
         .await
         .map_err(request::internal("reading the call board"))
 }
@@ -156,7 +50,7 @@ pub async fn open_call(
     use crate::domain::incident::{parse_vitals, Reason};
     use crate::domain::patient::PatientId;
     use crate::domain::text::parse_free_text;
-    use crate::ssr::{access, audit, auth, escalation_db, incident_db, request};
+    use crate::ssr::{access, audit, auth, db, request};
 
     let id = PatientId::parse(&patient_id)
         .map_err(|_| request::fail(AppError::Invalid("patient_id".into())))?;
@@ -184,7 +78,7 @@ pub async fn open_call(
         .await
         .map_err(|e| request::fail_form(e, &back))?;
     let now = Utc::now();
-    let (policy, context) = escalation_db::load(&pool, id, now)
+    let (policy, context) = db::escalation::load(&pool, id, now)
         .await
         .map_err(request::internal("loading the escalation context"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
@@ -194,7 +88,7 @@ pub async fn open_call(
     let (state, deadline) = if path.is_empty() {
         ("exhausted", None)
     } else {
-        ("calling", incident_db::deadline_for(&path, 0, now))
+        ("calling", db::incident::deadline_for(&path, 0, now))
     };
     let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
     sqlx::query!(
@@ -219,7 +113,7 @@ pub async fn open_call(
     .execute(&mut *tx)
     .await
     .map_err(request::internal("opening a call"))?;
-    incident_db::notify(&mut tx, call_id)
+    db::incident::notify(&mut tx, call_id)
         .await
         .map_err(request::internal("notifying"))?;
     audit::record(
@@ -279,20 +173,20 @@ pub async fn get_call(call_id: String) -> Result<CallView, AppError> {
     use crate::domain::access::Action;
     use crate::domain::incident::viewer_moves;
     use crate::domain::patient::PatientId;
-    use crate::ssr::{access, auth, calls_db, escalation_db, request};
+    use crate::ssr::{access, auth, db, request};
 
     let call_id = Uuid::parse_str(&call_id)
         .map_err(|_| request::fail(AppError::Invalid("call_id".into())))?;
     let pool = request::pool()?;
     let user = auth::require_user(&pool).await?;
-    let patient = calls_db::patient_of(&pool, call_id)
+    let patient = db::calls::patient_of(&pool, call_id)
         .await
         .map_err(request::internal("reading a call"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
     let basis =
         access::authorize_patient(&pool, &user, Action::ReadCard, PatientId(patient)).await?;
     let now = Utc::now();
-    let mut view = calls_db::view(&pool, call_id, now)
+    let mut view = db::calls::view(&pool, call_id, now)
         .await
         .map_err(request::internal("reading a call"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
@@ -311,7 +205,7 @@ pub async fn get_call(call_id: String) -> Result<CallView, AppError> {
     view.moves = viewer_moves(&relation, view.state);
     if view.state == CallState::Exhausted {
         // The alarm names the backup hospital, whether or not the path did.
-        view.backup_hospital = escalation_db::load(&pool, PatientId(patient), now)
+        view.backup_hospital = db::escalation::load(&pool, PatientId(patient), now)
             .await
             .map_err(request::internal("loading the escalation context"))?
             .and_then(|(_, context)| context.backup_hospital)
@@ -364,7 +258,7 @@ pub async fn record_attempt(
     use crate::domain::incident::{may, move_for, parse_eta, responder_of, transition, Transition};
     use crate::domain::patient::PatientId;
     use crate::domain::text::parse_free_text;
-    use crate::ssr::{access, audit, auth, calls_db, incident_db, request};
+    use crate::ssr::{access, audit, auth, db, request};
 
     let call_id = Uuid::parse_str(&call_id)
         .map_err(|_| request::fail(AppError::Invalid("call_id".into())))?;
@@ -396,7 +290,7 @@ pub async fn record_attempt(
     };
     let pool = request::pool()?;
     let user = auth::require_user(&pool).await?;
-    let patient = calls_db::patient_of(&pool, call_id)
+    let patient = db::calls::patient_of(&pool, call_id)
         .await
         .map_err(request::internal("reading a call"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
@@ -408,7 +302,7 @@ pub async fn record_attempt(
 
     let now = Utc::now();
     let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
-    let call = incident_db::lock(&mut tx, call_id)
+    let call = db::incident::lock(&mut tx, call_id)
         .await
         .map_err(request::internal("locking a call"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
@@ -441,10 +335,10 @@ pub async fn record_attempt(
     match transition(call.state, outcome) {
         Transition::Refuse => return Err(request::fail_form(AppError::Conflict, &back)),
         Transition::Advance => {
-            incident_db::insert_attempt(&mut tx, &call, outcome, None, &note, Some(me), None, now)
+            db::incident::insert_attempt(&mut tx, &call, outcome, None, &note, Some(me), None, now)
                 .await
                 .map_err(request::internal("recording an attempt"))?;
-            incident_db::advance(&mut tx, &call, now)
+            db::incident::advance(&mut tx, &call, now)
                 .await
                 .map_err(request::internal("advancing a call"))?;
         }
@@ -459,7 +353,7 @@ pub async fn record_attempt(
                     call.path.get(call.current_step).map(|s| s.callee.id),
                 )
             };
-            incident_db::insert_attempt(
+            db::incident::insert_attempt(
                 &mut tx,
                 &call,
                 outcome,
@@ -471,10 +365,10 @@ pub async fn record_attempt(
             )
             .await
             .map_err(request::internal("recording an attempt"))?;
-            calls_db::settle(&mut tx, call.id, state, responder, me, eta_i32, now)
+            db::calls::settle(&mut tx, call.id, state, responder, me, eta_i32, now)
                 .await
                 .map_err(request::internal("settling a call"))?;
-            incident_db::notify(&mut tx, call.id)
+            db::incident::notify(&mut tx, call.id)
                 .await
                 .map_err(request::internal("notifying"))?;
         }
@@ -507,7 +401,7 @@ pub async fn close_call(
     use crate::domain::incident::{may, CallMove, CallRelation};
     use crate::domain::patient::PatientId;
     use crate::domain::text::parse_free_text;
-    use crate::ssr::{access, audit, auth, calls_db, incident_db, request};
+    use crate::ssr::{access, audit, auth, db, request};
 
     let call_id = Uuid::parse_str(&call_id)
         .map_err(|_| request::fail(AppError::Invalid("call_id".into())))?;
@@ -532,7 +426,7 @@ pub async fn close_call(
     };
     let pool = request::pool()?;
     let user = auth::require_user(&pool).await?;
-    let patient = calls_db::patient_of(&pool, call_id)
+    let patient = db::calls::patient_of(&pool, call_id)
         .await
         .map_err(request::internal("reading a call"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
@@ -545,7 +439,7 @@ pub async fn close_call(
         "admitted_to": admitted_to,
     });
     let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
-    let call = incident_db::lock(&mut tx, call_id)
+    let call = db::incident::lock(&mut tx, call_id)
         .await
         .map_err(request::internal("locking a call"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
@@ -568,7 +462,7 @@ pub async fn close_call(
         )
         .await);
     }
-    calls_db::close(
+    db::calls::close(
         &mut tx,
         call.id,
         patient,
@@ -580,7 +474,7 @@ pub async fn close_call(
     )
     .await
     .map_err(request::internal("closing a call"))?;
-    incident_db::notify(&mut tx, call.id)
+    db::incident::notify(&mut tx, call.id)
         .await
         .map_err(request::internal("notifying"))?;
     audit::record(
@@ -603,7 +497,7 @@ pub async fn cancel_call(call_id: String, reason: String) -> Result<(), AppError
     use crate::domain::access::Action;
     use crate::domain::incident::{may, CallMove, CallRelation};
     use crate::domain::patient::PatientId;
-    use crate::ssr::{access, audit, auth, calls_db, incident_db, request};
+    use crate::ssr::{access, audit, auth, db, request};
 
     let call_id = Uuid::parse_str(&call_id)
         .map_err(|_| request::fail(AppError::Invalid("call_id".into())))?;
@@ -612,7 +506,7 @@ pub async fn cancel_call(call_id: String, reason: String) -> Result<(), AppError
         .ok_or_else(|| request::fail_form(AppError::Invalid("cancel_reason".into()), &back))?;
     let pool = request::pool()?;
     let user = auth::require_user(&pool).await?;
-    let patient = calls_db::patient_of(&pool, call_id)
+    let patient = db::calls::patient_of(&pool, call_id)
         .await
         .map_err(request::internal("reading a call"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
@@ -621,7 +515,7 @@ pub async fn cancel_call(call_id: String, reason: String) -> Result<(), AppError
         .map_err(|e| request::fail_form(e, &back))?;
     let now = Utc::now();
     let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
-    let call = incident_db::lock(&mut tx, call_id)
+    let call = db::incident::lock(&mut tx, call_id)
         .await
         .map_err(request::internal("locking a call"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
@@ -642,7 +536,7 @@ pub async fn cancel_call(call_id: String, reason: String) -> Result<(), AppError
         )
         .await);
     }
-    incident_db::insert_attempt(
+    db::incident::insert_attempt(
         &mut tx,
         &call,
         AttemptOutcome::Cancelled,
@@ -654,10 +548,10 @@ pub async fn cancel_call(call_id: String, reason: String) -> Result<(), AppError
     )
     .await
     .map_err(request::internal("recording a cancel"))?;
-    calls_db::cancel(&mut tx, call.id, user.actor.staff_id, reason, now)
+    db::calls::cancel(&mut tx, call.id, user.actor.staff_id, reason, now)
         .await
         .map_err(request::internal("cancelling a call"))?;
-    incident_db::notify(&mut tx, call.id)
+    db::incident::notify(&mut tx, call.id)
         .await
         .map_err(request::internal("notifying"))?;
     audit::record(
@@ -680,14 +574,14 @@ pub async fn restart_call(call_id: String) -> Result<(), AppError> {
     use crate::domain::access::Action;
     use crate::domain::incident::{may, CallMove, CallRelation};
     use crate::domain::patient::PatientId;
-    use crate::ssr::{access, audit, auth, calls_db, incident_db, request};
+    use crate::ssr::{access, audit, auth, db, request};
 
     let call_id = Uuid::parse_str(&call_id)
         .map_err(|_| request::fail(AppError::Invalid("call_id".into())))?;
     let back = format!("/calls/{call_id}");
     let pool = request::pool()?;
     let user = auth::require_user(&pool).await?;
-    let patient = calls_db::patient_of(&pool, call_id)
+    let patient = db::calls::patient_of(&pool, call_id)
         .await
         .map_err(request::internal("reading a call"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
@@ -696,7 +590,7 @@ pub async fn restart_call(call_id: String) -> Result<(), AppError> {
         .map_err(|e| request::fail_form(e, &back))?;
     let now = Utc::now();
     let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
-    let call = incident_db::lock(&mut tx, call_id)
+    let call = db::incident::lock(&mut tx, call_id)
         .await
         .map_err(request::internal("locking a call"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
@@ -717,7 +611,7 @@ pub async fn restart_call(call_id: String) -> Result<(), AppError> {
         )
         .await);
     }
-    incident_db::restart(&mut tx, &call, user.actor.staff_id, now)
+    db::incident::restart(&mut tx, &call, user.actor.staff_id, now)
         .await
         .map_err(request::internal("restarting a call"))?;
     audit::record(&mut *tx, &user, Some(patient), "call_restart", "done", "").await?;
@@ -728,22 +622,22 @@ pub async fn restart_call(call_id: String) -> Result<(), AppError> {
 /// The attending physician's morning list: hand-offs not yet acknowledged.
 #[server(prefix = "/api", endpoint = "handoffs")]
 pub async fn my_handoffs() -> Result<Vec<HandoffView>, AppError> {
-    use crate::ssr::{auth, calls_db, request};
+    use crate::ssr::{auth, db, request};
     let pool = request::pool()?;
     let user = auth::require_user(&pool).await?;
-    calls_db::open_handoffs(&pool, user.actor.staff_id)
+    db::calls::open_handoffs(&pool, user.actor.staff_id)
         .await
         .map_err(request::internal("reading hand-offs"))
 }
 
 #[server(prefix = "/api", endpoint = "handoff_ack")]
 pub async fn acknowledge_handoff(handoff_id: String) -> Result<(), AppError> {
-    use crate::ssr::{audit, auth, calls_db, request};
+    use crate::ssr::{audit, auth, db, request};
     let id = Uuid::parse_str(&handoff_id)
         .map_err(|_| request::fail(AppError::Invalid("handoff_id".into())))?;
     let pool = request::pool()?;
     let user = auth::require_user(&pool).await?;
-    let patient = calls_db::acknowledge(&pool, id, user.actor.staff_id, Utc::now())
+    let patient = db::calls::acknowledge(&pool, id, user.actor.staff_id, Utc::now())
         .await
         .map_err(request::internal("acknowledging a hand-off"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
@@ -759,7 +653,7 @@ pub async fn escalation_now(patient_id: String) -> Result<Vec<ResolvedStep>, App
     use crate::domain::access::Action;
     use crate::domain::escalation::resolve_path;
     use crate::domain::patient::PatientId;
-    use crate::ssr::{access, auth, escalation_db, request};
+    use crate::ssr::{access, auth, db, request};
 
     let id = PatientId::parse(&patient_id)
         .map_err(|_| request::fail(AppError::Invalid("patient_id".into())))?;
@@ -767,7 +661,7 @@ pub async fn escalation_now(patient_id: String) -> Result<Vec<ResolvedStep>, App
     let user = auth::require_user(&pool).await?;
     access::authorize_patient(&pool, &user, Action::ReadCard, id).await?;
     let now = Utc::now();
-    let (policy, context) = escalation_db::load(&pool, id, now)
+    let (policy, context) = db::escalation::load(&pool, id, now)
         .await
         .map_err(request::internal("loading the escalation context"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;

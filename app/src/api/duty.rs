@@ -22,198 +22,12 @@
 //! redirect back to `/absences`, carrying what was typed and the error or
 //! the holes in the query, so nothing typed is lost.
 
-use crate::domain::access::Role;
-use crate::domain::duty_calendar::CalendarDay;
-use crate::domain::schedule::Interval;
 use crate::error::AppError;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// The calendar the duty page shows unless asked for another length.
-pub const DEFAULT_CALENDAR_DAYS: u32 = 14;
-/// The longest calendar one request may ask for.
-pub const MAX_CALENDAR_DAYS: u32 = 31;
-/// The most holes a warning lists; the total is always given.
-pub const MAX_LISTED_HOLES: usize = 20;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TeamOption {
-    pub id: Uuid,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PhysicianOption {
-    pub id: Uuid,
-    pub name: String,
-    pub clinic_name: String,
-    pub team_ids: Vec<Uuid>,
-}
-
-/// Who is looking, and what the page may offer them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Viewer {
-    pub staff_id: Uuid,
-    pub role: Role,
-    /// May register and cancel absences of any physician.
-    pub manages_roster: bool,
-}
-
-/// What the duty and absence pages need before anything else: the teams
-/// to pick from, the viewer's own team, and the physicians an absence may
-/// name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DutyDirectory {
-    pub teams: Vec<TeamOption>,
-    /// The team of the viewer's clinic, else the first team.
-    pub default_team: Option<Uuid>,
-    pub physicians: Vec<PhysicianOption>,
-    pub viewer: Viewer,
-}
-
-/// A place or person with a number to call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Contact {
-    pub name: String,
-    pub phone: String,
-    pub address: String,
-}
-
-/// A doctor away right now.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AwayNote {
-    pub reason: String,
-    pub until: DateTime<Utc>,
-    pub substitute: Option<String>,
-}
-
-/// One line of the team's contact list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RosterDoctor {
-    pub id: Uuid,
-    /// 1 for the first to call.
-    pub order: u32,
-    pub name: String,
-    pub name_kana: String,
-    pub phone: String,
-    pub clinic_name: String,
-    pub away: Option<AwayNote>,
-}
-
-/// Who covers, with what is needed to call them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum OnDuty {
-    Doctor {
-        id: Uuid,
-        name: String,
-        phone: String,
-        clinic_name: String,
-    },
-    BackupHospital {
-        contact: Option<Contact>,
-    },
-    /// A rule asks for a team doctor and nobody can come.
-    Hole,
-    /// No rule: office hours, calls go to the attending clinic.
-    OutsideSchedule,
-}
-
-/// The doctor the rules named who is away, by name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AwayName {
-    pub name: String,
-    pub reason: String,
-}
-
-/// Who covers now, and until when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DutyNow {
-    pub on_duty: OnDuty,
-    pub until: Option<DateTime<Utc>>,
-    pub rule_label: Option<String>,
-    pub away: Option<AwayName>,
-}
-
-/// The contact list the secretariat publishes to every nurse station.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Roster {
-    pub team: TeamOption,
-    pub has_schedule: bool,
-    pub now: DutyNow,
-    /// The team's doctors in the agreed calling order.
-    pub calling_order: Vec<RosterDoctor>,
-    pub clinics: Vec<Contact>,
-    pub backup_hospital: Option<Contact>,
-    pub secretariat: Option<Contact>,
-}
-
-/// One line of the calendar, within one Japan day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CalendarEntry {
-    pub date: NaiveDate,
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
-    pub on_duty: OnDuty,
-    pub rule_label: Option<String>,
-    pub away: Option<AwayName>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Calendar {
-    pub team: TeamOption,
-    pub has_schedule: bool,
-    /// Midnight (Tokyo) of the first day.
-    pub from: DateTime<Utc>,
-    pub days: Vec<CalendarDay>,
-    pub entries: Vec<CalendarEntry>,
-    /// Stretches with nobody on duty, for the summary at the top.
-    pub holes: Vec<Interval>,
-}
-
-/// A planned absence as the team and the nurse stations see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AbsenceRow {
-    pub id: Uuid,
-    pub doctor_id: Uuid,
-    pub doctor_name: String,
-    pub clinic_name: String,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub reason: String,
-    pub substitute_name: Option<String>,
-    pub registered_by: Option<String>,
-    /// Whether it has begun (decided on the server, so the hydrated page
-    /// agrees with the one the server drew).
-    pub in_progress: bool,
-    /// Whether the viewer may cancel it.
-    pub may_cancel: bool,
-}
-
-/// A stretch an absence would leave with nobody on duty.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HoleWarning {
-    pub team_name: String,
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum AbsenceOutcome {
-    Saved {
-        id: Uuid,
-        /// Holes the doctor confirmed; 0 when none.
-        holes_accepted: usize,
-    },
-    /// Not saved: these holes would open. Send again with `confirm_hole`
-    /// (or name a substitute).
-    HolesWarning {
-        /// The first [`MAX_LISTED_HOLES`].
-        holes: Vec<HoleWarning>,
-        total: usize,
-    },
-}
+pub use crate::views::duty::*;
 
 #[cfg(feature = "ssr")]
 mod ssr {
@@ -224,7 +38,7 @@ mod ssr {
     use crate::domain::schedule::DutyParty;
     use crate::domain::text::encode_query;
     use crate::error::AppError;
-    use crate::ssr::duty_db::PhysicianRow;
+    use crate::ssr::db::duty::PhysicianRow;
     use crate::ssr::request;
     use uuid::Uuid;
 
@@ -334,18 +148,18 @@ mod ssr {
 pub async fn duty_teams() -> Result<DutyDirectory, AppError> {
     use self::ssr::require_reader;
     use crate::domain::access::{decide_staff_action, Action};
-    use crate::ssr::{auth, duty_db, request};
+    use crate::ssr::{auth, db, request};
 
     let pool = request::pool()?;
     let user = auth::require_user(&pool).await?;
     require_reader(&user.actor)?;
-    let teams = duty_db::teams(&pool)
+    let teams = db::duty::teams(&pool)
         .await
         .map_err(request::internal("listing teams"))?;
-    let own = duty_db::team_of_staff(&pool, user.actor.staff_id)
+    let own = db::duty::team_of_staff(&pool, user.actor.staff_id)
         .await
         .map_err(request::internal("finding the viewer's team"))?;
-    let physicians = duty_db::physicians(&pool)
+    let physicians = db::duty::physicians(&pool)
         .await
         .map_err(request::internal("listing physicians"))?;
     let manages_roster = decide_staff_action(&user.actor, Action::ManageRoster).is_allowed();
@@ -368,34 +182,34 @@ pub async fn team_roster(team_id: String) -> Result<Roster, AppError> {
     use self::ssr::{away_name, name_of, on_duty, parse_team, require_reader};
     use crate::domain::duty_calendar::calendar_rows;
     use crate::domain::schedule::{absence_at, duty_timeline, on_duty_at, DutySchedule};
-    use crate::ssr::{auth, duty_db, request};
+    use crate::ssr::{auth, db, request};
     use chrono::Duration;
 
     let pool = request::pool()?;
     let user = auth::require_user(&pool).await?;
     require_reader(&user.actor)?;
     let team_id = parse_team(&team_id)?;
-    let team = duty_db::team(&pool, team_id)
+    let team = db::duty::team(&pool, team_id)
         .await
         .map_err(request::internal("reading a team"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
-    let clinics = duty_db::team_clinics(&pool, team_id)
+    let clinics = db::duty::team_clinics(&pool, team_id)
         .await
         .map_err(request::internal("reading the team's clinics"))?;
-    let physicians = duty_db::physicians(&pool)
+    let physicians = db::duty::physicians(&pool)
         .await
         .map_err(request::internal("listing physicians"))?;
-    let (hospital, secretariat) = duty_db::network_contacts(&pool)
+    let (hospital, secretariat) = db::duty::network_contacts(&pool)
         .await
         .map_err(request::internal("reading network contacts"))?;
-    let schedule = duty_db::schedule(&pool, team_id)
+    let schedule = db::duty::schedule(&pool, team_id)
         .await
         .map_err(request::internal("reading a duty schedule"))?;
     let now = Utc::now();
     // Long enough that a weekend-and-holiday stretch has its real end.
     const LOOK_AHEAD_DAYS: u32 = 8;
     let horizon = now + Duration::days(i64::from(LOOK_AHEAD_DAYS));
-    let absences = duty_db::absences_overlapping(&pool, now, horizon)
+    let absences = db::duty::absences_overlapping(&pool, now, horizon)
         .await
         .map_err(request::internal("reading absences"))?;
 
@@ -471,7 +285,7 @@ pub async fn duty_calendar(
     use crate::domain::duty_calendar::{calendar_days, calendar_rows, calendar_span};
     use crate::domain::schedule::coverage_holes;
     use crate::domain::time::tokyo_date;
-    use crate::ssr::{auth, duty_db, request};
+    use crate::ssr::{auth, db, request};
 
     let pool = request::pool()?;
     let user = auth::require_user(&pool).await?;
@@ -492,20 +306,20 @@ pub async fn duty_calendar(
     let (start, end) = calendar_span(first_day, days)
         .map_err(|_| request::fail(AppError::Invalid("calendar_from".into())))?;
 
-    let team = duty_db::team(&pool, team_id)
+    let team = db::duty::team(&pool, team_id)
         .await
         .map_err(request::internal("reading a team"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
-    let schedule = duty_db::schedule(&pool, team_id)
+    let schedule = db::duty::schedule(&pool, team_id)
         .await
         .map_err(request::internal("reading a duty schedule"))?;
-    let physicians = duty_db::physicians(&pool)
+    let physicians = db::duty::physicians(&pool)
         .await
         .map_err(request::internal("listing physicians"))?;
-    let (hospital, _) = duty_db::network_contacts(&pool)
+    let (hospital, _) = db::duty::network_contacts(&pool)
         .await
         .map_err(request::internal("reading network contacts"))?;
-    let absences = duty_db::absences_overlapping(&pool, start, end)
+    let absences = db::duty::absences_overlapping(&pool, start, end)
         .await
         .map_err(request::internal("reading absences"))?;
 
@@ -544,7 +358,7 @@ pub async fn list_absences(
 ) -> Result<Vec<AbsenceRow>, AppError> {
     use self::ssr::{parse_team, require_reader};
     use crate::domain::absence::may_manage_absence;
-    use crate::ssr::{auth, duty_db, request};
+    use crate::ssr::{auth, db, request};
 
     let pool = request::pool()?;
     let user = auth::require_user(&pool).await?;
@@ -554,7 +368,7 @@ pub async fn list_absences(
         id => Some(parse_team(id)?),
     };
     let now = Utc::now();
-    let rows = duty_db::current_absences(&pool, team, now)
+    let rows = db::duty::current_absences(&pool, team, now)
         .await
         .map_err(request::internal("listing absences"))?;
     Ok(rows
@@ -597,7 +411,7 @@ pub async fn register_absence(
     };
     use crate::domain::schedule::PlannedAbsence;
     use crate::domain::time::format_tokyo_minute;
-    use crate::ssr::{audit, auth, duty_db, request};
+    use crate::ssr::{audit, auth, db, request};
 
     let draft = [
         ("staff_id", staff_id.as_str()),
@@ -641,10 +455,10 @@ pub async fn register_absence(
 
     let failed = |context: &'static str| move |e| reject(request::internal(context)(e));
     let mut tx = pool.begin().await.map_err(failed("begin"))?;
-    duty_db::lock_absences(&mut tx)
+    db::duty::lock_absences(&mut tx)
         .await
         .map_err(failed("locking absences"))?;
-    if !duty_db::is_active_physician(&mut *tx, doctor)
+    if !db::duty::is_active_physician(&mut *tx, doctor)
         .await
         .map_err(failed("checking the absent doctor"))?
     {
@@ -654,7 +468,7 @@ pub async fn register_absence(
         if substitute == doctor {
             return Err(invalid(AbsenceProblem::SubstituteIsTheAbsentDoctor));
         }
-        if !duty_db::is_active_physician(&mut *tx, substitute)
+        if !db::duty::is_active_physician(&mut *tx, substitute)
             .await
             .map_err(failed("checking the substitute"))?
         {
@@ -662,11 +476,11 @@ pub async fn register_absence(
         }
     }
 
-    let teams = duty_db::all_schedules(&mut *tx)
+    let teams = db::duty::all_schedules(&mut *tx)
         .await
         .map_err(failed("reading duty schedules"))?;
     let existing =
-        duty_db::absences_overlapping(&mut *tx, input.interval.start, input.interval.end)
+        db::duty::absences_overlapping(&mut *tx, input.interval.start, input.interval.end)
             .await
             .map_err(failed("reading absences"))?;
     let candidate = PlannedAbsence {
@@ -708,7 +522,7 @@ pub async fn register_absence(
         });
     }
 
-    duty_db::insert_absence(&mut *tx, &candidate, user.actor.staff_id)
+    db::duty::insert_absence(&mut *tx, &candidate, user.actor.staff_id)
         .await
         .map_err(failed("saving an absence"))?;
     let detail = format!(
@@ -740,7 +554,7 @@ pub async fn register_absence(
 pub async fn cancel_absence(id: String) -> Result<(), AppError> {
     use self::ssr::{absences_url, plain_form_post};
     use crate::domain::absence::{may_manage_absence, AbsenceProblem};
-    use crate::ssr::{audit, auth, duty_db, request};
+    use crate::ssr::{audit, auth, db, request};
 
     let reject = |error: AppError| request::fail_form(error, &absences_url(&[]));
     let pool = request::pool()?;
@@ -752,10 +566,10 @@ pub async fn cancel_absence(id: String) -> Result<(), AppError> {
     })?;
     let failed = |context: &'static str| move |e| reject(request::internal(context)(e));
     let mut tx = pool.begin().await.map_err(failed("begin"))?;
-    duty_db::lock_absences(&mut tx)
+    db::duty::lock_absences(&mut tx)
         .await
         .map_err(failed("locking absences"))?;
-    let Some(doctor) = duty_db::live_absence_owner(&mut *tx, id)
+    let Some(doctor) = db::duty::live_absence_owner(&mut *tx, id)
         .await
         .map_err(failed("reading an absence"))?
     else {
@@ -775,7 +589,7 @@ pub async fn cancel_absence(id: String) -> Result<(), AppError> {
         .map_err(reject)?;
         return Err(reject(AppError::Forbidden));
     }
-    duty_db::cancel_absence(&mut *tx, id, Utc::now())
+    db::duty::cancel_absence(&mut *tx, id, Utc::now())
         .await
         .map_err(failed("cancelling an absence"))?;
     audit::record(

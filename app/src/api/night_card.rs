@@ -16,7 +16,7 @@ pub async fn get_night_card(patient_id: String) -> Result<NightCard, AppError> {
     let user = auth::require_user(&pool).await?;
     let basis = access::authorize_patient(&pool, &user, Action::ReadCard, id).await?;
     let now = chrono::Utc::now();
-    let mut card = db::night_card(&pool, id, now)
+    let mut card = db::card::night_card(&pool, id, now)
         .await
         .map_err(request::internal("reading a night card"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
@@ -34,7 +34,7 @@ pub async fn get_night_card(patient_id: String) -> Result<NightCard, AppError> {
     }
     // The first-screen call is the first call of the path a call opened
     // now would follow: the same engine, the same inputs.
-    let (policy, context) = crate::ssr::escalation_db::load(&pool, id, now)
+    let (policy, context) = crate::ssr::db::escalation::load(&pool, id, now)
         .await
         .map_err(request::internal("loading the escalation context"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;

@@ -11,7 +11,7 @@ pub async fn list_patients() -> Result<Vec<PatientSummary>, AppError> {
     let pool = request::pool()?;
     let user = auth::require_user(&pool).await?;
     let now = chrono::Utc::now();
-    let list = db::patient_list_for(&pool, &user.actor, now)
+    let list = db::card::patient_list_for(&pool, &user.actor, now)
         .await
         .map_err(request::internal("listing patients"))?;
     audit::record(

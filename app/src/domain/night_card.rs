@@ -1,6 +1,6 @@
 //! What the night card shows, as it crosses from server to browser.
 //!
-//! The card is read in one database round trip (`ssr::db::night_card`) and
+//! The card is read in one database round trip (`ssr::db::card::night_card`) and
 //! rendered on the server; the sections beyond identity, address and calls
 //! are typed in [`super::card`].
 

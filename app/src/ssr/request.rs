@@ -94,6 +94,14 @@ pub fn is_plain_form_post() -> bool {
         .unwrap_or(false)
 }
 
+/// The language of the page being rendered: the language cookie the
+/// `/settings/lang/...` links set, Japanese by default.
+pub fn page_lang() -> crate::i18n::Lang {
+    cookie(crate::i18n::LANG_COOKIE)
+        .and_then(|v| crate::i18n::Lang::from_code(&v))
+        .unwrap_or_default()
+}
+
 /// The cookie that carries the refusal of a form posted without
 /// JavaScript to the page it is sent back to: HttpOnly, same-site only,
 /// one page view long. A link cannot set it, so no crafted URL can show a

@@ -4,7 +4,7 @@
 //! and the call settles and closes with a hand-off for the attending.
 
 use crate::common::{spawn_app, TestApp};
-use app::ssr::incident_db::advance_due_steps;
+use app::ssr::db::incident::advance_due_steps;
 use server::demo::DEMO_PATIENT_1;
 use sqlx::PgPool;
 use std::io::{BufRead, BufReader};

@@ -163,7 +163,7 @@ async fn no_page_of_the_night_shows_a_code_in_either_language(pool: PgPool) {
     let mut later = chrono::Utc::now();
     for _ in 0..20 {
         later += chrono::Duration::hours(2);
-        app::ssr::incident_db::advance_due_steps(&pool, later)
+        app::ssr::db::incident::advance_due_steps(&pool, later)
             .await
             .expect("worker pass");
     }

@@ -1,14 +1,5 @@
-//! Database queries. Every query is compile-checked against the migrations
-//! (`sqlx::query!`, offline data in `.sqlx/`).
-//!
-//! * [`night_card`]: the whole card in one round trip;
-//! * [`search`]: the patients a user may open, whole or by a search query
-//!   (one SQL statement holds the access rule for both);
-//! * [`edit`]: the team's edits, each checked against the version the form
-//!   was filled in from.
-
-pub mod edit;
-pub mod search;
+//! The night card in one round trip ([`night_card`]), and the list of the
+//! patients a user may open ([`patient_list_for`]).
 
 use crate::domain::access::{Actor, Role};
 use crate::domain::card::{
@@ -574,7 +565,8 @@ pub async fn patient_list_for(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Vec<PatientSummary>, sqlx::Error> {
-    let rows = search::readable_patients(db, actor, now, None, search::LIST_LIMIT).await?;
+    let rows =
+        super::search::readable_patients(db, actor, now, None, super::search::LIST_LIMIT).await?;
     Ok(rows
         .into_iter()
         .map(|r| PatientSummary {

@@ -3,12 +3,12 @@
 //! and the server functions in `api::duty` put the answers together.
 //!
 //! Doctors come in the team's agreed calling order, clinic by clinic
-//! (`order by o.id, s.id`), the same order `escalation_db` gives the
+//! (`order by o.id, s.id`), the same order `db::escalation` gives the
 //! escalation engine, so the contact list the nurse station reads is the
 //! order the engine calls in when distances are unknown.
 
-use crate::api::duty::{Contact, PhysicianOption, TeamOption};
 use crate::domain::schedule::{DutySchedule, Interval, PlannedAbsence};
+use crate::views::duty::{Contact, PhysicianOption, TeamOption};
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};
@@ -143,7 +143,7 @@ pub async fn team_clinics(
 }
 
 /// The backup hospital and the medical association's secretariat. The
-/// hospital is chosen as `escalation_db` chooses it, so the roster and the
+/// hospital is chosen as `db::escalation` chooses it, so the roster and the
 /// call path name the same one.
 pub async fn network_contacts(
     db: impl PgExecutor<'_>,

@@ -1,11 +1,11 @@
 //! Queries behind the call screens.
 
-use crate::api::calls::{AttemptView, BoardRow, CallView, HandoffView};
 use crate::domain::escalation::ResolvedStep;
 use crate::domain::incident::{BoardScope, CallOutcome, CallState, CancelReason, Vitals};
 use crate::domain::night_card::{Address, Coordinates};
 use crate::domain::patient::age_on;
 use crate::domain::time::tokyo_date;
+use crate::views::calls::{AttemptView, BoardRow, CallView, HandoffView};
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};

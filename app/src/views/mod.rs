@@ -1,0 +1,8 @@
+//! The view types: what the server functions send the pages (and the
+//! islands), shared by the server and the browser builds. They sit below
+//! `ssr` and `api`, so the queries that fill them (`ssr::db`) and the
+//! server functions that send them (`api`) both import them downward;
+//! `api` re-exports each with its server functions.
+
+pub mod calls;
+pub mod duty;
