@@ -7,10 +7,13 @@
 #![allow(clippy::too_many_arguments)]
 
 use crate::domain::escalation::ResolvedStep;
+#[cfg(feature = "ssr")]
 use crate::domain::incident::{AttemptOutcome, CallOutcome, CallState, CancelReason};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
 use chrono::Utc;
 use leptos::prelude::*;
+#[cfg(feature = "ssr")]
 use uuid::Uuid;
 
 pub use crate::views::calls::{AttemptView, BoardRow, CallView, HandoffView};

@@ -23,8 +23,10 @@
 //! the holes in the query, so nothing typed is lost.
 
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
 use chrono::{NaiveDate, Utc};
 use leptos::prelude::*;
+#[cfg(feature = "ssr")]
 use uuid::Uuid;
 
 pub use crate::views::duty::*;
