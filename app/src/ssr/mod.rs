@@ -12,6 +12,7 @@ pub mod escalation_db;
 pub mod incident_db;
 pub mod passkey;
 pub mod request;
+pub mod scope;
 pub mod state;
 pub mod streams_db;
 pub mod totp;
