@@ -185,6 +185,7 @@ print(hits[0])
 PY
 }
 CARD_SQL=$(query night_card)
+SESSION_SQL=$(query session_user)
 SEARCH_SQL=$(query readable_patients)
 
 # A patient in the middle, and a nurse of its station.
@@ -204,15 +205,38 @@ explain() {
   local title="$1" prepare="$2" execute="$3" mode="${4:-force_custom_plan}"
   echo
   echo "==> $title"
+  # Six executions first, as on a connection of the app's pool (which
+  # keeps its prepared statements): warm caches, and past the five custom
+  # plans after which PostgreSQL keeps a generic plan (for the statement
+  # and for the queries inside the PL/pgSQL functions it calls). The card
+  # and session statements run as in the app (plan_cache_mode auto); the
+  # searches force custom plans, as the app does (ssr/db/search.rs).
   psql "$BENCH" -q -v ON_ERROR_STOP=1 <<SQL
 set plan_cache_mode = $mode;
+set random_page_cost = ${BENCH_RANDOM_PAGE_COST:-1.1};
 prepare q as $prepare;
+\o /dev/null
+execute q$execute;
+execute q$execute;
+execute q$execute;
+execute q$execute;
+execute q$execute;
+execute q$execute;
+\o
 explain (analyze, buffers, costs off, summary on) execute q$execute;
 SQL
 }
 
-explain "night card of patient $P (one statement, one round trip)" \
-  "$CARD_SQL" "('$PATIENT', current_date, 20)"
+# The first of a card read's two statements: the session, with the access
+# facts of the patient the page names (a session of the nurse, made here).
+psql "$BENCH" -q -v ON_ERROR_STOP=1 -c "insert into sessions (token_hash, staff_id, created_at, last_seen_at, expires_at, second_factor_done, ip, user_agent)
+  values (sha256('bench'), '$NURSE_ID', now(), now(), now() + interval '16 hours', true, '', '')"
+explain "session and access facts for patient $P (the card read's first statement)" \
+  "$SESSION_SQL" "(sha256('bench'), now(), now() - interval '2 hours', '$PATIENT')" auto
+# The card statement also writes the read's audit row (as the nurse) and
+# reads the escalation context for the card's first call.
+explain "night card of patient $P (one statement, one round trip, with its audit row)" \
+  "$CARD_SQL" "('$PATIENT', current_date, 20, '$NURSE_ID', null, 'read_card', 'bench', '127.0.0.1', now() - interval '1 day', now() + interval '2 days')" auto
 explain "search by kanji name, partial: ${FULL_NAME:0:2} (as a nurse of the patient's station)" \
   "$SEARCH_SQL" "('$NURSE_ID', '$STATION', current_date, 'nurse', '${FULL_NAME:0:2}', '', 51)"
 explain "search by full name: $FULL_NAME" \

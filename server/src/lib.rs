@@ -43,16 +43,27 @@ pub enum StartError {
 
 /// Connects to PostgreSQL, failing fast with a readable error when the server
 /// is not there.
+///
+/// Every connection plans with `random_page_cost = 1.1` instead of 4: the
+/// night's working set (cards, sessions, staff) is read from memory, where
+/// an index lookup costs what a sequential read costs. With 4, the planner
+/// builds a hash of the whole staff table for each name on the card; with
+/// 1.1 it looks each name up by primary key (`bench/card-explain.sh`).
 pub async fn connect(url: &str) -> Result<PgPool, StartError> {
+    let unreachable = |e: sqlx::Error| StartError::DatabaseUnreachable {
+        url: config::redact_url(url),
+        cause: e.to_string(),
+    };
+    let options = url
+        .parse::<sqlx::postgres::PgConnectOptions>()
+        .map_err(unreachable)?
+        .options([("random_page_cost", "1.1")]);
     PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(5))
-        .connect(url)
+        .connect_with(options)
         .await
-        .map_err(|e| StartError::DatabaseUnreachable {
-            url: config::redact_url(url),
-            cause: e.to_string(),
-        })
+        .map_err(unreachable)
 }
 
 /// Brings the schema up to date.

@@ -40,7 +40,13 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(pool.clone()),
+            // A fresh request scope for every page and server function:
+            // what one request learns (who is signed in, the facts of the
+            // page's patient) is asked once, and never outlives it.
+            move || {
+                provide_context(pool.clone());
+                app::ssr::scope::provide_request_scope();
+            },
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

@@ -656,12 +656,17 @@ pub async fn escalation_now(patient_id: String) -> Result<Vec<ResolvedStep>, App
     use crate::domain::access::Action;
     use crate::domain::escalation::resolve_path;
     use crate::domain::patient::PatientId;
-    use crate::ssr::{access, auth, db, request};
+    use crate::ssr::{access, auth, db, request, scope};
 
     let id = PatientId::parse(&patient_id)
         .map_err(|_| request::fail(AppError::Invalid("patient_id".into())))?;
     let pool = request::pool()?;
     let user = auth::require_user(&pool).await?;
+    // On the card page, the card's read (allowed and audited in this same
+    // request) already resolved this path.
+    if let Some(path) = scope::current().and_then(|s| s.read_path(user.actor.staff_id, id)) {
+        return Ok(path);
+    }
     access::authorize_patient(&pool, &user, Action::ReadCard, id).await?;
     let now = Utc::now();
     let (policy, context) = db::escalation::load(&pool, id, now)

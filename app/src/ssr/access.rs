@@ -1,7 +1,10 @@
 //! The one door to patient data. Every server function that reads or
-//! changes a patient calls [`authorize_patient`]: it loads the facts in one
-//! query, lets the pure rules in `domain::access` decide, and writes the
-//! audit row — for refusals too — before anything is returned.
+//! changes a patient calls [`authorize_patient`] (or [`permit_patient`],
+//! for the night card, which writes the audit row in its reading
+//! statement): it loads the facts in one query (or takes those the session
+//! statement read, `ssr::scope`), lets the pure rules in `domain::access`
+//! decide, and has the audit row written — for refusals too — before
+//! anything is returned.
 
 use crate::domain::access::{
     decide, Action, Basis, CareRole, CareTeamMember, ConsentScope, Decision, GroupConsent,
@@ -34,49 +37,22 @@ struct ConsentRow {
     scope: String,
 }
 
-/// Loads what the rules need about `patient` for `staff_id`, in one round
-/// trip. `None` when the patient does not exist.
-pub async fn access_facts(
-    pool: &PgPool,
-    staff_id: Uuid,
-    patient: PatientId,
-    now: DateTime<Utc>,
-) -> Result<Option<PatientAccessFacts>, AppError> {
-    let row = sqlx::query!(
-        r#"
-        select p.clinic_team_id,
-               coalesce((select json_agg(json_build_object(
-                          'role', m.role, 'staff_id', m.staff_id,
-                          'organization_id', m.organization_id,
-                          'valid_from', m.valid_from, 'valid_to', m.valid_to))
-                           from care_team_members m where m.patient_id = p.id),
-                        '[]'::json) as "care_team!: Json<Vec<MemberRow>>",
-               coalesce((select array_agg(t.organization_id)
-                           from clinic_team_members t where t.team_id = p.clinic_team_id),
-                        '{}'::uuid[]) as "team_clinics!: Vec<Uuid>",
-               coalesce((select json_agg(json_build_object(
-                          'clinic_team_id', c.clinic_team_id,
-                          'consented_on', c.consented_on,
-                          'revoked_on', c.revoked_on, 'scope', c.scope))
-                           from group_care_consents c where c.patient_id = p.id),
-                        '[]'::json) as "consents!: Json<Vec<ConsentRow>>",
-               (select max(g.expires_at) from break_glass_grants g
-                 where g.patient_id = p.id and g.staff_id = $2 and g.expires_at > $3)
-                 as break_glass_until
-          from patients p
-         where p.id = $1
-        "#,
-        patient.0,
-        staff_id,
-        now,
-    )
-    .fetch_optional(pool)
-    .await
-    .map_err(request::internal("loading access facts"))?;
-    Ok(row.map(|row| PatientAccessFacts {
+/// What the SQL function `nc_access_facts` returns (migration `read_path`).
+#[derive(Debug, Deserialize)]
+pub struct FactsRow {
+    clinic_team_id: Option<Uuid>,
+    care_team: Vec<MemberRow>,
+    team_clinics: Vec<Uuid>,
+    consents: Vec<ConsentRow>,
+    break_glass_until: Option<DateTime<Utc>>,
+}
+
+/// The facts for `decide` from what `nc_access_facts` returned. Rows with a
+/// role or scope this build does not know are left out (they grant nothing).
+pub fn facts_from_row(row: FactsRow) -> PatientAccessFacts {
+    PatientAccessFacts {
         care_team: row
             .care_team
-            .0
             .into_iter()
             .filter_map(|m| {
                 Some(CareTeamMember {
@@ -92,7 +68,6 @@ pub async fn access_facts(
         clinic_team_clinics: row.team_clinics,
         consents: row
             .consents
-            .0
             .into_iter()
             .filter_map(|c| {
                 Some(GroupConsent {
@@ -104,17 +79,63 @@ pub async fn access_facts(
             })
             .collect(),
         break_glass_until: row.break_glass_until,
-    }))
+    }
 }
 
-/// Decides whether `user` may do `action` on `patient`, audits the answer
-/// and returns the basis of the permission, or 404 / 403.
-pub async fn authorize_patient(
+/// Loads what the rules need about `patient` for `staff_id`, in one round
+/// trip — or none, when this request already read them with the session
+/// (`ssr::scope`). `None` when the patient does not exist.
+pub async fn access_facts(
+    pool: &PgPool,
+    staff_id: Uuid,
+    patient: PatientId,
+    now: DateTime<Utc>,
+) -> Result<Option<PatientAccessFacts>, AppError> {
+    if let Some((_, facts)) =
+        crate::ssr::scope::current().and_then(|scope| scope.facts(staff_id, patient))
+    {
+        return Ok(facts);
+    }
+    let row = sqlx::query_scalar!(
+        r#"select nc_access_facts($1, $2, $3) as "facts?: Json<FactsRow>""#,
+        patient.0,
+        staff_id,
+        now,
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(request::internal("loading access facts"))?;
+    Ok(row.map(|Json(row)| facts_from_row(row)))
+}
+
+/// A permission `decide` gave and nobody has audited yet. Whoever holds one
+/// must write its audit row before returning anything about the patient:
+/// [`authorize_patient`] does it with [`audit::record`]; the night-card read
+/// does it in the very statement that reads the card (`ssr::db::card::night_card`).
+#[must_use = "an allowed access must be audited before anything is returned"]
+#[derive(Debug)]
+pub struct Permit {
+    pub patient: PatientId,
+    pub action: Action,
+    pub basis: Basis,
+    /// The audit row's detail (the basis, or the break-glass end).
+    pub detail: String,
+    /// The facts the decision was made on, for asking `decide` about other
+    /// actions (which forms to offer) without reading them again.
+    pub facts: PatientAccessFacts,
+    /// The time the decision was made for.
+    pub now: DateTime<Utc>,
+}
+
+/// Decides whether `user` may do `action` on `patient`. A refusal is
+/// audited here and answered 404 / 403; a permission comes back as a
+/// [`Permit`] whose audit row the caller writes.
+pub async fn permit_patient(
     pool: &PgPool,
     user: &CurrentUser,
     action: Action,
     patient: PatientId,
-) -> Result<Basis, AppError> {
+) -> Result<Permit, AppError> {
     let now = Utc::now();
     let name = action.as_str();
     let Some(facts) = access_facts(pool, user.actor.staff_id, patient, now).await? else {
@@ -135,8 +156,14 @@ pub async fn authorize_patient(
                 Basis::BreakGlass { until } => format!("break-glass until {until}"),
                 other => format!("{other:?}"),
             };
-            audit::record(pool, user, Some(patient.0), name, "allowed", &detail).await?;
-            Ok(basis)
+            Ok(Permit {
+                patient,
+                action,
+                basis,
+                detail,
+                facts,
+                now,
+            })
         }
         Decision::Deny(reason) => {
             audit::record(
@@ -151,4 +178,25 @@ pub async fn authorize_patient(
             Err(request::fail(AppError::Forbidden))
         }
     }
+}
+
+/// Decides whether `user` may do `action` on `patient`, audits the answer
+/// and returns the basis of the permission, or 404 / 403.
+pub async fn authorize_patient(
+    pool: &PgPool,
+    user: &CurrentUser,
+    action: Action,
+    patient: PatientId,
+) -> Result<Basis, AppError> {
+    let permit = permit_patient(pool, user, action, patient).await?;
+    audit::record(
+        pool,
+        user,
+        Some(patient.0),
+        permit.action.as_str(),
+        "allowed",
+        &permit.detail,
+    )
+    .await?;
+    Ok(permit.basis)
 }

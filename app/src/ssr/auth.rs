@@ -6,6 +6,7 @@
 //! hashes, computed off the async runtime.
 
 use crate::domain::access::{Actor, Role};
+use crate::domain::patient::PatientId;
 use crate::error::AppError;
 use crate::ssr::request;
 use argon2::password_hash::{
@@ -15,6 +16,7 @@ use argon2::Argon2;
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
+use sqlx::types::Json;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -318,23 +320,65 @@ pub async fn start_session(
 }
 
 /// The signed-in user of this request, or `None`.
+///
+/// Read once per GET request (`ssr::scope`): the header, the page and its
+/// sections all ask, and a GET never changes a session. When the page's
+/// address names a patient (`/patients/:id/…`), the same statement also
+/// reads that patient's access facts for `ssr::access`, so a card read
+/// recognises the user and gathers what `decide` needs in one round trip.
 pub async fn current_user(pool: &PgPool) -> Result<Option<CurrentUser>, AppError> {
     let Some(token) = request::cookie(SESSION_COOKIE) else {
         return Ok(None);
     };
-    user_for_token(pool, &token).await
+    match crate::ssr::scope::current().filter(|_| request::is_get()) {
+        Some(scope) => {
+            let patient = request::patient_of_page();
+            scope
+                .user(|| async {
+                    let (user, facts) = load_session(pool, &token, patient).await?;
+                    if let (Some(user), Some((patient, at, facts))) = (&user, facts) {
+                        scope.keep_facts(user.actor.staff_id, patient, at, facts);
+                    }
+                    Ok(user)
+                })
+                .await
+        }
+        None => user_for_token(pool, &token).await,
+    }
 }
 
 /// The user of a session token, for handlers outside Leptos (the live
 /// event stream) that read the cookie themselves.
 pub async fn user_for_token(pool: &PgPool, token: &str) -> Result<Option<CurrentUser>, AppError> {
+    Ok(load_session(pool, token, None).await?.0)
+}
+
+/// Access facts read with a session: for whom, when, and what (`None` when
+/// the patient does not exist).
+type SessionFacts = (
+    PatientId,
+    DateTime<Utc>,
+    Option<crate::domain::access::PatientAccessFacts>,
+);
+
+/// The session of `token` and, when `patient` is given, the facts about
+/// that patient for the session's staff member, in one statement.
+async fn load_session(
+    pool: &PgPool,
+    token: &str,
+    patient: Option<PatientId>,
+) -> Result<(Option<CurrentUser>, Option<SessionFacts>), AppError> {
     let hash = token_hash(token);
     let now = Utc::now();
     let row = sqlx::query!(
-        r#"select s.staff_id, s.second_factor_done, s.last_seen_at,
+        r#"-- nightcall:session_user
+           select s.staff_id, s.second_factor_done, s.last_seen_at,
                   st.organization_id, st.role, st.family_name || ' ' || st.given_name as "name!",
                   st.totp_enabled_at is not null as "totp_enabled!",
-                  o.require_second_factor
+                  o.require_second_factor,
+                  case when $4::uuid is null then null
+                       else nc_access_facts($4, s.staff_id, $2) end
+                    as "facts?: Json<crate::ssr::access::FactsRow>"
              from sessions s
              join staff st on st.id = s.staff_id
              join organizations o on o.id = st.organization_id
@@ -343,13 +387,16 @@ pub async fn user_for_token(pool: &PgPool, token: &str) -> Result<Option<Current
         hash,
         now,
         now - IDLE_TIMEOUT,
+        patient.map(|p| p.0),
     )
     .fetch_optional(pool)
     .await
     .map_err(request::internal("reading a session"))?;
-    let Some(row) = row else { return Ok(None) };
+    let Some(row) = row else {
+        return Ok((None, None));
+    };
     let Some(role) = Role::from_db(&row.role) else {
-        return Ok(None);
+        return Ok((None, None));
     };
     // Touch the session at most once a minute: enough for the idle timeout,
     // without a write on every request.
@@ -363,7 +410,15 @@ pub async fn user_for_token(pool: &PgPool, token: &str) -> Result<Option<Current
         .await
         .map_err(request::internal("touching a session"))?;
     }
-    Ok(Some(CurrentUser {
+    let facts = patient.map(|p| {
+        (
+            p,
+            now,
+            row.facts
+                .map(|Json(f)| crate::ssr::access::facts_from_row(f)),
+        )
+    });
+    let user = CurrentUser {
         actor: Actor {
             staff_id: row.staff_id,
             organization_id: row.organization_id,
@@ -374,7 +429,8 @@ pub async fn user_for_token(pool: &PgPool, token: &str) -> Result<Option<Current
         second_factor_done: row.second_factor_done,
         totp_enabled: row.totp_enabled,
         second_factor_required: row.require_second_factor,
-    }))
+    };
+    Ok((Some(user), facts))
 }
 
 /// The signed-in user, fully past the second factor, or 401.

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod db;
 pub mod passkey;
 pub mod request;
+pub mod scope;
 pub mod state;
 pub mod totp;
 

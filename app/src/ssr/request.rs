@@ -27,6 +27,29 @@ pub fn cookie(name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
+/// Whether the current request is a GET (a page, or a server function
+/// asked by GET): it changes no session, so what it learns about the
+/// signed-in user holds for the whole request (`ssr::scope`).
+pub fn is_get() -> bool {
+    use_context::<axum::http::request::Parts>()
+        .is_some_and(|parts| parts.method == axum::http::Method::GET)
+}
+
+/// The patient the current page's address names (`/patients/:id/…`), if
+/// any: its access facts are read with the session (`ssr::auth`).
+pub fn patient_of_page() -> Option<crate::domain::patient::PatientId> {
+    let parts = use_context::<axum::http::request::Parts>()?;
+    patient_of_path(parts.uri.path())
+}
+
+fn patient_of_path(path: &str) -> Option<crate::domain::patient::PatientId> {
+    let mut segments = path.strip_prefix("/patients/")?.split('/');
+    let id = segments.next()?;
+    // A page below the patient, not the bare id (there is no such page).
+    segments.next()?;
+    crate::domain::patient::PatientId::parse(id).ok()
+}
+
 /// Sets the HTTP status of the current response to the error's status and
 /// returns the error, so `Err(fail(AppError::NotFound))` reads naturally.
 pub fn fail(error: AppError) -> AppError {
@@ -286,5 +309,22 @@ mod tests {
             Some(text.as_bytes())
         );
         assert_eq!(from_hex("zz"), None);
+    }
+
+    #[test]
+    fn the_patient_of_a_page_is_read_from_its_path_only() {
+        let id = "00000000-0000-4000-8000-000100000001";
+        let cases = [
+            (format!("/patients/{id}/night-card"), true),
+            (format!("/patients/{id}/edit"), true),
+            (format!("/patients/{id}/calls/new"), true),
+            (format!("/patients/{id}"), false),
+            ("/patients/not-an-id/night-card".to_owned(), false),
+            (format!("/api/night_card/{id}/x"), false),
+            ("/".to_owned(), false),
+        ];
+        for (path, found) in cases {
+            assert_eq!(patient_of_path(&path).is_some(), found, "{path}");
+        }
     }
 }

@@ -277,3 +277,100 @@ async fn the_first_call_button_dials_the_stand_in_while_the_attending_is_away(po
         "the call list keeps her"
     );
 }
+
+/// The `read_card` audit rows about `patient`: (login, outcome, has a
+/// session hash), oldest first.
+async fn card_reads(pool: &PgPool, patient: uuid::Uuid) -> Vec<(String, String, bool)> {
+    sqlx::query_as::<_, (String, String, bool)>(
+        "select s.login_id, a.outcome, a.session_hash is not null
+           from audit_log a join staff s on s.id = a.staff_id
+          where a.patient_id = $1 and a.action = 'read_card' order by a.id",
+    )
+    .bind(patient)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn each_card_page_view_is_one_audited_read_of_that_patient(pool: PgPool) {
+    // The page asks for the card and, in its path section, for the
+    // escalation path: one request, one read, one audit row.
+    let app = spawn_app(pool.clone())
+        .await
+        .signed_in_as(NURSE_OF_PATIENT_1)
+        .await;
+    for views in 1..=2 {
+        let (status, html) = app
+            .get(&format!("/patients/{DEMO_PATIENT_1}/night-card"))
+            .await;
+        assert_eq!(status, 200);
+        assert!(html.contains("山田 花子"), "the card of the address");
+        assert!(html.contains("data-testid=\"start-call\""), "path section");
+        let rows = card_reads(&pool, DEMO_PATIENT_1).await;
+        assert_eq!(
+            rows,
+            vec![(NURSE_OF_PATIENT_1.to_owned(), "allowed".to_owned(), true); views],
+            "after {views} views"
+        );
+    }
+    // The server function alone (a hydrated navigation) is audited too.
+    let response = app
+        .post_form(
+            "/api/night_card",
+            &[("patient_id", &DEMO_PATIENT_1.to_string())],
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(card_reads(&pool, DEMO_PATIENT_1).await.len(), 3);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_card_page_shows_only_the_patient_of_its_address(pool: PgPool) {
+    // Two patients of the same station read one after the other by the
+    // same session: each page holds its own patient's name only, and each
+    // read is audited against its own patient.
+    let app = spawn_app(pool.clone())
+        .await
+        .signed_in_as(NURSE_OF_PATIENT_1)
+        .await;
+    let names: Vec<(uuid::Uuid, String)> = sqlx::query_as(
+        "select p.id, p.family_name || ' ' || p.given_name
+           from patients p join staff s on s.organization_id = p.nurse_station_id
+          where s.login_id = $1 order by p.id limit 3",
+    )
+    .bind(NURSE_OF_PATIENT_1)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(names.len() >= 2, "the demo station has several patients");
+    for (id, name) in &names {
+        let (status, html) = app.get(&format!("/patients/{id}/night-card")).await;
+        assert_eq!(status, 200, "{name}");
+        assert!(html.contains(name.as_str()), "{name}'s own card");
+        for (other, other_name) in &names {
+            if other != id && other_name != name {
+                assert!(
+                    !html.contains(other_name.as_str()),
+                    "{name}: no {other_name}"
+                );
+            }
+        }
+        assert_eq!(card_reads(&pool, *id).await.len(), 1, "{name}");
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_refused_card_page_is_one_denied_audit_row(pool: PgPool) {
+    // nurse3 works at another station: the page is a 403, audited once.
+    let app = spawn_app(pool.clone()).await.signed_in_as("nurse3").await;
+    let (status, html) = app
+        .get(&format!("/patients/{DEMO_PATIENT_1}/night-card"))
+        .await;
+    assert_eq!(status, 403);
+    assert!(!html.contains("山田 花子"), "no data of the refused card");
+    assert_eq!(
+        card_reads(&pool, DEMO_PATIENT_1).await,
+        vec![("nurse3".to_owned(), "denied".to_owned(), true)]
+    );
+}

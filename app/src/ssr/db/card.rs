@@ -1,5 +1,6 @@
-//! The night card in one round trip ([`night_card`]), and the list of the
-//! patients a user may open ([`patient_list_for`]).
+//! The night card and its read's audit row in one statement
+//! ([`night_card`]), and the list of the patients a user may open
+//! ([`patient_list_for`]).
 
 use crate::domain::access::{Actor, Role};
 use crate::domain::card::{
@@ -10,6 +11,7 @@ use crate::domain::card::{
 use crate::domain::night_card::{Address, CareContact, Coordinates, FamilyContact, NightCard};
 use crate::domain::patient::{age_on, era_of, PatientId, PatientSummary, Sex};
 use crate::domain::time::tokyo_date;
+use crate::ssr::db::escalation::EscalationRow;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use sqlx::types::Json;
@@ -174,20 +176,42 @@ struct PhotoRow {
 /// How many timeline entries the card shows.
 pub const TIMELINE_ENTRIES: i64 = 20;
 
-/// Reads the whole night card in one round trip: the patient row with its
-/// attending physician, nurse station and way in by join; every list and
-/// every one-per-patient section as a JSON subquery, each on an index that
-/// starts with `patient_id`. `now` decides the Tokyo date for the care team
-/// and the nursing order in force.
+/// The audit row of an allowed card read, written by the statement that
+/// reads the card.
+pub struct CardReadAudit<'a> {
+    pub staff_id: Uuid,
+    pub session_hash: &'a [u8],
+    pub action: &'a str,
+    pub detail: &'a str,
+    pub ip: &'a str,
+}
+
+/// Reads the whole night card in one round trip, and writes the read's
+/// audit row in the same statement (a data-modifying `with`, which runs
+/// whether or not the card is found, and commits with the read): the
+/// patient row with its attending physician, nurse station and way in by
+/// join; every list and every one-per-patient section as a JSON subquery,
+/// each on an index that starts with `patient_id`; and what the escalation
+/// engine needs for the card's first call (`nc_escalation_context`, the
+/// same function `db::escalation::load` reads). `now` decides the Tokyo date
+/// for the care team and the nursing order in force.
+///
+/// Called only with the permit `decide` gave (`ssr::access::permit_patient`).
 pub async fn night_card(
     db: impl PgExecutor<'_>,
     id: PatientId,
     now: DateTime<Utc>,
-) -> Result<Option<NightCard>, sqlx::Error> {
+    audit: &CardReadAudit<'_>,
+) -> Result<Option<(NightCard, EscalationRow)>, sqlx::Error> {
     let today = tokyo_date(now);
+    let (window_start, window_end, _) = crate::ssr::db::escalation::window(now);
     let row = sqlx::query!(
         r#"
         -- nightcall:night_card
+        with audited as (
+            insert into audit_log (staff_id, session_hash, patient_id, action, outcome, detail, ip)
+            values ($4, $5, $1, $6, 'allowed', $7, $8)
+        )
         select p.id, p.family_name, p.given_name, p.family_name_kana, p.given_name_kana,
                p.birth_date, p.sex, p.postal_code, p.prefecture, p.city, p.street,
                p.building, p.room, p.latitude, p.longitude, p.updated_at, p.version,
@@ -321,7 +345,8 @@ pub async fn night_card(
                (select json_build_object(
                           'content_type', ph.content_type,
                           'base64', translate(encode(ph.data, 'base64'), E'\n', ''))
-                  from patient_photos ph where ph.patient_id = p.id) as "photo?: Json<PhotoRow>"
+                  from patient_photos ph where ph.patient_id = p.id) as "photo?: Json<PhotoRow>",
+               nc_escalation_context(p.id, $9, $10, $2) as "escalation!: Json<EscalationRow>"
           from patients p
           left join home_access h on h.patient_id = p.id
           left join staff doc on doc.id = p.attending_physician_id
@@ -332,11 +357,19 @@ pub async fn night_card(
         id.0,
         today,
         TIMELINE_ENTRIES,
+        audit.staff_id,
+        audit.session_hash,
+        audit.action,
+        audit.detail,
+        audit.ip,
+        window_start,
+        window_end,
     )
     .fetch_optional(db)
     .await?;
 
     let Some(row) = row else { return Ok(None) };
+    let escalation = row.escalation.0;
     let sex = Sex::from_db(&row.sex).unwrap_or(Sex::Other);
     let coordinates = match (row.latitude, row.longitude) {
         (Some(latitude), Some(longitude)) => Some(Coordinates {
@@ -380,7 +413,7 @@ pub async fn night_card(
         ),
         None => (false, String::new(), None),
     };
-    Ok(Some(NightCard {
+    let card = NightCard {
         patient_id: PatientId(row.id),
         family_name: row.family_name,
         given_name: row.given_name,
@@ -550,7 +583,8 @@ pub async fn night_card(
         first_call: None,
         can_edit_orders: false,
         can_edit_identity: false,
-    }))
+    };
+    Ok(Some((card, escalation)))
 }
 
 /// The patients `actor` may open, by the same rules as
