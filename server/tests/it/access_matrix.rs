@@ -546,7 +546,8 @@ async fn only_coordinators_and_admins_search_the_audit_log(pool: PgPool) {
     );
     let (status, html) = coordinator.get("/audit?patient=山田&staff=nurse1").await;
     assert_eq!(status, 200);
-    assert!(html.contains("read_card"));
+    assert!(html.contains("夜間カードの閲覧"), "the read, in words");
+    assert!(!html.contains("read_card"), "never the code");
 
     // Append-only, whoever asks.
     let update = sqlx::query("update audit_log set outcome = 'allowed'")

@@ -47,7 +47,12 @@ async fn the_night_card_html_already_holds_the_name_and_address(pool: PgPool) {
     assert!(html.contains("昭和12年"), "birth era");
     assert!(html.contains("https://www.google.com/maps/dir/?api=1&amp;destination=35."));
     assert!(html.contains("href=\"tel:0"), "tap-to-call links");
-    assert!(html.contains("/pkg/nightcall.js"), "hydration script");
+    // Islands: the card has none, so it carries no wasm loader and no
+    // hydration data; the stylesheet is its only asset.
+    assert!(!html.contains("leptos-island"), "no island on the card");
+    assert!(!html.contains(".wasm"), "no wasm on the card");
+    assert!(!html.contains("__RESOLVED_RESOURCES["), "no hydration data");
+    assert!(html.contains("/pkg/nightcall"), "the stylesheet");
 }
 
 #[sqlx::test(migrations = "../migrations")]
