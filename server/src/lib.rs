@@ -131,7 +131,7 @@ pub fn state_with(
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .hash_files(hash_file.is_some())
-        .hash_file(hash_file.unwrap_or_else(|| "hash.txt".into()))
+        .hash_file(hash_file.map_or_else(|| "hash.txt".into(), Into::into))
         .build();
     let live = live::start(&pool, limits);
     AppState {
