@@ -32,6 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     if let Some(context) = leptos::reactive::owner::Owner::current_shared_context() {
         context.set_is_hydrating(false);
     }
+    let stylesheet = crate::assets::stylesheet_href(&options);
     provide_context(options);
     let i18n = provide_i18n_context(page_lang());
     let theme = theme_from_cookie();
@@ -47,7 +48,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#0f172a" />
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="icon" href="/icon.svg" type="image/svg+xml" />
-                <link rel="stylesheet" href="/pkg/nightcall.css" />
+                <link rel="stylesheet" href=stylesheet />
                 // Reloads a page restored from the back/forward cache, so
                 // Back after sign-out asks the server (and lands on sign-in).
                 <script src="/nav.js" defer></script>

@@ -135,11 +135,14 @@ pub fn state_with(
     addr: std::net::SocketAddr,
     limits: StreamLimits,
 ) -> AppState {
+    let hash_file = asset_hash_file(site_root);
     let leptos_options = leptos::prelude::LeptosOptions::builder()
         .output_name("nightcall")
         .site_root(site_root)
         .site_pkg_dir("pkg")
         .site_addr(addr)
+        .hash_files(hash_file.is_some())
+        .hash_file(hash_file.map_or_else(|| "hash.txt".into(), Into::into))
         .build();
     let live = live::start(&pool, limits);
     AppState {
@@ -147,6 +150,17 @@ pub fn state_with(
         pool,
         live,
     }
+}
+
+/// The list of content hashes `scripts/build` wrote into the site (see
+/// `app::assets`), as an absolute path: Leptos joins `hash_file` to the
+/// folder of the running binary, and an absolute path replaces that folder,
+/// so the names always come from the site being served. `None` when the
+/// site has no list (a `cargo leptos` site, or no site as in the tests):
+/// the plain names are used then.
+fn asset_hash_file(site_root: &str) -> Option<String> {
+    let list = std::path::absolute(std::path::Path::new(site_root).join("hash.txt")).ok()?;
+    list.is_file().then(|| list.to_string_lossy().into_owned())
 }
 
 #[cfg(test)]

@@ -21,14 +21,18 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let pkg_dir = format!("{}/pkg", state.leptos_options.site_root);
 
-    // The wasm and js file names do not change between builds, so they are
-    // revalidated rather than cached forever; a phone gets a 304 at worst.
+    // `scripts/build` names the wasm, its JS glue and the CSS by their
+    // content (`nightcall.<hash>.wasm`) and writes each precompressed next to
+    // it (`.br`, `.gz`): a hashed file never changes, so it is cached for a
+    // year; a plain name (a site without hashes) is revalidated, a 304 at
+    // worst.
     let pkg = Router::new()
-        .fallback_service(ServeDir::new(pkg_dir).precompressed_gzip())
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-cache"),
-        ));
+        .fallback_service(
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .layer(axum::middleware::map_response(cache_pkg_files));
 
     Router::new()
         .route("/healthz", get(health))
@@ -172,6 +176,32 @@ async fn no_store_for_private_responses(
     response
 }
 
+/// A year and `immutable` for content-hashed files under `/pkg` (only
+/// successful answers: a 404 for a name a newer build removed must not
+/// stick), `no-cache` for the rest.
+async fn cache_pkg_files(uri: axum::http::Uri, mut response: Response) -> Response {
+    let value = if response.status().is_success() && is_content_hashed(uri.path()) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+}
+
+/// Whether a file name carries a content hash as `scripts/build` writes it:
+/// `name.<16 hex digits>.ext`.
+fn is_content_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let parts: Vec<&str> = name.split('.').collect();
+    parts.len() >= 3
+        && parts[1..parts.len() - 1]
+            .iter()
+            .any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// Paths whose answers are about a person: server functions, live streams
 /// and every page (whatever its content type).
 fn is_private_path(path: &str) -> bool {
@@ -277,7 +307,7 @@ fn same_site_path(referer: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{came_over_tls, is_private_path, same_site_path};
+    use super::{came_over_tls, is_content_hashed, is_private_path, same_site_path};
     use axum::http::{HeaderMap, HeaderValue};
 
     #[test]
@@ -334,6 +364,24 @@ mod tests {
         ];
         for (path, expected) in cases {
             assert_eq!(is_private_path(path), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn only_content_hashed_assets_are_cached_forever() {
+        let cases = [
+            ("/pkg/nightcall.0123456789abcdef.wasm", true),
+            ("/pkg/nightcall.0123456789abcdef.js", true),
+            ("/pkg/nightcall.0123456789ABCDEF.css", true),
+            ("/pkg/nightcall.css", false),
+            ("/pkg/nightcall_bg.wasm", false),
+            ("/pkg/nightcall.js", false),
+            ("/pkg/nightcall.0123456789abcde.js", false),
+            ("/pkg/0123456789abcdef.js", false),
+            ("/pkg/nightcall.0123456789abcdeg.js", false),
+        ];
+        for (path, expected) in cases {
+            assert_eq!(is_content_hashed(path), expected, "{path}");
         }
     }
 
