@@ -1,5 +1,5 @@
 //! Every import points down a layer:
-//! domain ← i18n ← error, views ← ssr ← api ← components ← pages ← app.
+//! domain ← i18n ← error, views, assets ← ssr ← api ← components ← pages ← app.
 //! Reads the sources (no build features needed) and fails on any
 //! `crate::<module>` path that names a layer above the file's own.
 
@@ -11,7 +11,7 @@ fn rank(module: &str) -> Option<u8> {
     Some(match module {
         "domain" => 0,
         "i18n" => 1,
-        "error" | "views" => 2,
+        "error" | "views" | "assets" => 2,
         "ssr" => 3,
         "api" => 4,
         "components" => 5,
