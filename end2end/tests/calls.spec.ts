@@ -194,9 +194,10 @@ test("two phones: a doctor takes the call, the nurse records a phone answer, a r
   const readerContext = await browser.newContext({ ...testInfo.project.use });
   const reader = await readerContext.newPage();
   await signIn(reader, testInfo, "doctor5", "/");
-  expect(
-    await postForm(reader, "/api/break_glass", { patient_id: PATIENT_1, reason: "救急外来で相談を受けたため" }),
-  ).toBeLessThan(400);
+  // (access.spec may already have given doctor5 a grant in this run — the
+  // projects share the database — and a second one is refused; either way
+  // he reads the call, as checked below.)
+  await postForm(reader, "/api/break_glass", { patient_id: PATIENT_1, reason: "救急外来で相談を受けたため" });
   await reader.goto(new URL(secondUrl).pathname);
   await waitForHydration(reader, testInfo);
   await expect(reader.getByTestId("patient-name")).toHaveText("山田 花子");
