@@ -141,15 +141,21 @@ struct Flash {
     error: AppError,
 }
 
-fn flash_cookie(value: &str, max_age: u32) -> String {
-    let secure = if matches!(
+/// `; Secure` unless `NIGHTCALL_INSECURE_COOKIES` says the site runs on
+/// plain http (tests, a loopback demo).
+fn secure_attribute() -> &'static str {
+    if matches!(
         std::env::var("NIGHTCALL_INSECURE_COOKIES").as_deref(),
         Ok("1" | "true")
     ) {
         ""
     } else {
         "; Secure"
-    };
+    }
+}
+
+fn flash_cookie(value: &str, max_age: u32) -> String {
+    let secure = secure_attribute();
     format!("{FLASH_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
 }
 
@@ -249,14 +255,7 @@ pub fn take_flash(path: &str) -> Option<AppError> {
 pub const REVEAL_COOKIE: &str = "nc_reveal";
 
 fn reveal_cookie(value: &str, max_age: u32) -> String {
-    let secure = if matches!(
-        std::env::var("NIGHTCALL_INSECURE_COOKIES").as_deref(),
-        Ok("1" | "true")
-    ) {
-        ""
-    } else {
-        "; Secure"
-    };
+    let secure = secure_attribute();
     format!(
         "{REVEAL_COOKIE}={value}; Path=/account/security; HttpOnly; SameSite=Strict; \
          Max-Age={max_age}{secure}"
