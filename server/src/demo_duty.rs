@@ -109,6 +109,17 @@ pub async fn seed_duty(tx: &mut Transaction<'_, Postgres>) -> Result<(), sqlx::E
     }
     let [d1, d2, d3, d4, d5, d6, d7, d8] = doctors;
 
+    // The one hospital of the demo city backs both teams.
+    sqlx::query!(
+        "update clinic_teams
+            set backup_hospital_id = (select id from organizations where kind = 'hospital'
+                                       order by name limit 1)
+          where id = any($1) and backup_hospital_id is null",
+        &[north, south]
+    )
+    .execute(&mut **tx)
+    .await?;
+
     let anchor = rotation_anchor(now);
     let schedules = [
         (north, north_schedule([d1, d2, d3, d4], anchor)),

@@ -241,8 +241,19 @@ async fn run(
 ) {
     let label = watch.label();
     let changed = || Event::default().event("changed").data(label.clone());
+    // The greeting names the stream and says when this hub last heard of
+    // a change, in Unix ms ("unknown" before it listens): a page rendered later has nothing to fetch.
     // Event data must not be empty: browsers drop events without data.
-    let _ = tx.try_send(Event::default().event("hello").data(label.clone()));
+    let last_change = state
+        .live
+        .last_change_ms
+        .load(std::sync::atomic::Ordering::SeqCst);
+    let hello = if last_change == i64::MAX {
+        format!("{label} unknown")
+    } else {
+        format!("{label} {last_change}")
+    };
+    let _ = tx.try_send(Event::default().event("hello").data(hello));
     let recheck_every = state.live.limits.recheck;
     let mut recheck =
         tokio::time::interval_at(tokio::time::Instant::now() + recheck_every, recheck_every);

@@ -2,6 +2,7 @@
 //! HTTP router and demo data. `main.rs` only wires these together, so the
 //! integration tests can start the very same application on port 0.
 
+mod alloc;
 pub mod config;
 pub mod demo;
 pub mod demo_duty;

@@ -14,6 +14,7 @@ use app::ssr::db;
 use app::ssr::state::{Live, LiveEvent, StreamLimits, PROCESS_HEARTBEAT};
 use sqlx::postgres::{PgListener, PgPoolOptions};
 use sqlx::PgPool;
+use std::sync::atomic::AtomicI64;
 use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
@@ -31,6 +32,7 @@ pub fn start(pool: &PgPool, limits: StreamLimits) -> Live {
         events,
         limits,
         process_id: Uuid::new_v4(),
+        last_change_ms: Arc::new(AtomicI64::new(i64::MAX)),
     };
     // Two connections: one holds the LISTEN, one does the look-ups and the
     // heartbeat. Built from the request pool's settings, but separate.
@@ -47,10 +49,11 @@ pub fn start(pool: &PgPool, limits: StreamLimits) -> Live {
     let request_pool = pool.clone();
     tokio::spawn({
         let events = live.events.clone();
+        let last_change = live.last_change_ms.clone();
         async move {
             tokio::select! {
                 _ = closed => {}
-                _ = listen(own.clone(), events) => {}
+                _ = listen(own.clone(), events, last_change) => {}
                 _ = heartbeat(heartbeat_pool, process_id) => {}
             }
             // A clean stop frees this process's stream slots at once.
@@ -76,7 +79,17 @@ async fn heartbeat(pool: PgPool, process_id: Uuid) {
 
 /// Listens for ever: connect, pass notifications on, reconnect with
 /// backoff after a loss.
-async fn listen(pool: PgPool, events: tokio::sync::broadcast::Sender<LiveEvent>) {
+async fn listen(
+    pool: PgPool,
+    events: tokio::sync::broadcast::Sender<LiveEvent>,
+    last_change: Arc<AtomicI64>,
+) {
+    // Every event sent is a change the streams were told of; so is the
+    // moment the hub (re)starts listening (anything before may be unknown).
+    let send = |event: LiveEvent| {
+        Live::mark_change(&last_change);
+        let _ = events.send(event);
+    };
     let mut backoff = BACKOFF_MIN;
     let mut connected_before = false;
     loop {
@@ -93,7 +106,9 @@ async fn listen(pool: PgPool, events: tokio::sync::broadcast::Sender<LiveEvent>)
         backoff = BACKOFF_MIN;
         if connected_before {
             tracing::info!("live hub: listening again; streams resynchronise");
-            let _ = events.send(LiveEvent::Resync);
+            send(LiveEvent::Resync);
+        } else {
+            Live::mark_change(&last_change);
         }
         connected_before = true;
         loop {
@@ -114,7 +129,7 @@ async fn listen(pool: PgPool, events: tokio::sync::broadcast::Sender<LiveEvent>)
                         },
                         Err(_) => continue,
                     };
-                    let _ = events.send(event);
+                    send(event);
                 }
                 // The connection was lost and is already back (sqlx
                 // reconnects and re-listens): anything in between is lost.
@@ -122,7 +137,7 @@ async fn listen(pool: PgPool, events: tokio::sync::broadcast::Sender<LiveEvent>)
                     tracing::info!(
                         "live hub: listen connection re-established; streams resynchronise"
                     );
-                    let _ = events.send(LiveEvent::Resync);
+                    send(LiveEvent::Resync);
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "live hub: listen connection lost");

@@ -62,9 +62,68 @@ pub fn LiveUpdates(
     }
 }
 
+const CLOCK_ID: &str = "live-clock";
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+const CLOCK_ATTR: &str = "data-rendered-at";
+/// Clocks of two server processes may differ by this much (ms).
+const CLOCK_SLACK_MS: i64 = 2_000;
+
+/// When the server rendered this page (Unix ms), outside every live part
+/// so a refresh can update it without repainting a part. Render it on a
+/// page with [`LiveUpdates`].
+#[component]
+pub fn LiveClock() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let at = chrono::Utc::now().timestamp_millis();
+    #[cfg(not(feature = "ssr"))]
+    let at = 0_i64;
+    view! { <div id=CLOCK_ID hidden data-rendered-at=at.to_string()></div> }
+}
+
+/// Whether a stream's greeting (`last_change`: when its server last heard
+/// of a change) says nothing changed since the parts on screen were
+/// rendered (`rendered_at`). Unknown either way: something may have.
+pub fn nothing_since(last_change: Option<i64>, rendered_at: Option<i64>) -> bool {
+    match (last_change, rendered_at) {
+        (Some(change), Some(rendered)) => change.saturating_add(CLOCK_SLACK_MS) < rendered,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nothing_since;
+
+    #[test]
+    fn a_page_rendered_after_the_last_change_need_not_be_fetched_again() {
+        let cases = [
+            (
+                Some(1_000),
+                Some(10_000),
+                true,
+                "changed long before the render",
+            ),
+            (Some(9_000), Some(10_000), false, "within the clocks' slack"),
+            (
+                Some(12_000),
+                Some(10_000),
+                false,
+                "changed after the render",
+            ),
+            (None, Some(10_000), false, "the hub does not know yet"),
+            (Some(1_000), None, false, "the page carries no render time"),
+            (Some(i64::MAX), Some(10_000), false, "no overflow"),
+        ];
+        for (change, rendered, expected, name) in cases {
+            assert_eq!(nothing_since(change, rendered), expected, "{name}");
+        }
+    }
+}
+
 /// The browser half of [`LiveUpdates`]: web-sys only, no view code.
 #[cfg(feature = "hydrate")]
 mod browser {
+    use super::{nothing_since, CLOCK_ATTR, CLOCK_ID};
     use leptos::prelude::*;
     use std::cell::Cell;
     use std::rc::Rc;
@@ -100,10 +159,20 @@ mod browser {
             move |_: Event| changed()
         });
         // "hello" comes on every (re)connection: whatever changed while the
-        // stream was down (sleep, a dead zone, a server restart) is fetched.
-        let on_hello = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
+        // stream was down (sleep, a dead zone, a server restart) is fetched,
+        // unless the server heard of no change since this page's parts were
+        // rendered (the page just loaded): fetching then would only repaint
+        // the same call, moving it on a slow phone for nothing.
+        let on_hello = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
             set_live.set(true);
-            changed();
+            let last_change = e
+                .dyn_into::<web_sys::MessageEvent>()
+                .ok()
+                .and_then(|m| m.data().as_string())
+                .and_then(|data| data.rsplit(' ').next().and_then(|t| t.parse::<i64>().ok()));
+            if !nothing_since(last_change, rendered_at()) {
+                changed();
+            }
         });
         let on_error = Closure::<dyn FnMut(Event)>::new(move |_: Event| set_live.set(false));
         let _ =
@@ -180,6 +249,14 @@ mod browser {
         let fresh: Document = web_sys::DomParser::new()?
             .parse_from_string(&html, web_sys::SupportedType::TextHtml)?;
         let current = document();
+        if let (Some(now), Some(new)) = (
+            current.get_element_by_id(CLOCK_ID),
+            fresh.get_element_by_id(CLOCK_ID),
+        ) {
+            if let Some(at) = new.get_attribute(CLOCK_ATTR) {
+                now.set_attribute(CLOCK_ATTR, &at)?;
+            }
+        }
         let parts = current.query_selector_all("[data-live-part]")?;
         let mut held = false;
         for i in 0..parts.length() {
@@ -200,6 +277,16 @@ mod browser {
         }
         set_pending.set(held);
         Ok(())
+    }
+
+    /// When the server rendered the live parts now on screen (Unix ms, its
+    /// clock), from the page's [`LiveClock`](super::LiveClock).
+    fn rendered_at() -> Option<i64> {
+        document()
+            .get_element_by_id(CLOCK_ID)?
+            .get_attribute(CLOCK_ATTR)?
+            .parse()
+            .ok()
     }
 
     /// Someone is typing in this part: a field has focus in it or was

@@ -35,8 +35,12 @@ pub enum StepTarget {
     Secondary,
     /// Whoever the team's duty schedule names for the instant (当番医).
     TeamDutyDoctor,
-    /// Every team doctor, nearest clinic to the patient's home first.
+    /// Every team doctor, nearest clinic to the patient's home first (equal
+    /// or unknown distances in the team's calling order).
     TeamDoctorsByDistance,
+    /// Every team doctor in the calling order the coordinator set (the
+    /// team's agreed order; doctors not placed come last).
+    TeamDoctorsInOrder,
     /// The manager of the patient's visiting-nurse station.
     NurseStationManager,
     /// The team's backup hospital (後方支援病院).
@@ -417,6 +421,18 @@ pub fn resolve_path(
                     );
                 }
             }
+            StepTarget::TeamDoctorsInOrder => {
+                for doctor in &context.team {
+                    path.call_doctor(
+                        context,
+                        t,
+                        at,
+                        doctor.id,
+                        StepTarget::TeamDoctorsInOrder,
+                        CalleeRole::TeamDoctor { distance_m: None },
+                    );
+                }
+            }
             StepTarget::NurseStationManager => path.call_contact(
                 at,
                 context.nurse_station_manager.as_ref(),
@@ -429,12 +445,28 @@ pub fn resolve_path(
                 CalleeRole::BackupHospital,
                 Reason::NoBackupHospital,
             ),
-            StepTarget::DischargingHospital => path.call_contact(
-                at,
-                context.discharging_hospital.as_ref(),
-                CalleeRole::DischargingHospital,
-                Reason::NoDischargingHospital,
-            ),
+            // Kashiwa: back to the hospital that discharged the patient when
+            // possible, otherwise a hospital takes them in for now (the
+            // team's backup hospital).
+            StepTarget::DischargingHospital => match context.discharging_hospital.as_ref() {
+                Some(hospital) => {
+                    path.call_contact(
+                        at,
+                        Some(hospital),
+                        CalleeRole::DischargingHospital,
+                        Reason::NoDischargingHospital,
+                    );
+                }
+                None => {
+                    path.pending.push(Reason::NoDischargingHospital);
+                    path.call_contact(
+                        at,
+                        context.backup_hospital.as_ref(),
+                        CalleeRole::BackupHospital,
+                        Reason::NoBackupHospital,
+                    );
+                }
+            },
         }
     }
 
@@ -1076,6 +1108,17 @@ mod tests {
             },
             Case {
                 name: "a manager alone cannot act: the backup hospital is added",
+                policy: policy(&[NurseStationManager]),
+                context: context(),
+                at: friday_evening(),
+                expected: vec![
+                    (MANAGER, CalleeRole::NurseStationManager),
+                    (HOSPITAL, CalleeRole::BackupHospital),
+                ],
+                expected_reasons: vec![(1, Reason::FellThroughToBackupHospital)],
+            },
+            Case {
+                name: "no discharging hospital recorded: the backup hospital takes the patient in",
                 policy: policy(&[NurseStationManager, DischargingHospital]),
                 context: EscalationContext {
                     discharging_hospital: None,
@@ -1086,10 +1129,20 @@ mod tests {
                     (MANAGER, CalleeRole::NurseStationManager),
                     (HOSPITAL, CalleeRole::BackupHospital),
                 ],
-                expected_reasons: vec![
-                    (1, Reason::NoDischargingHospital),
-                    (1, Reason::FellThroughToBackupHospital),
+                expected_reasons: vec![(1, Reason::NoDischargingHospital)],
+            },
+            Case {
+                name: "team doctors in the calling order the coordinator set, not by distance",
+                policy: policy(&[TeamDoctorsInOrder]),
+                context: context(),
+                at: friday_evening(),
+                expected: vec![
+                    (A, CalleeRole::TeamDoctor { distance_m: None }),
+                    (B, CalleeRole::TeamDoctor { distance_m: None }),
+                    (C, CalleeRole::TeamDoctor { distance_m: None }),
+                    (D, CalleeRole::TeamDoctor { distance_m: None }),
                 ],
+                expected_reasons: Vec::new(),
             },
             Case {
                 name: "the discharging hospital (Kashiwa model)",

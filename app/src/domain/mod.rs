@@ -13,6 +13,7 @@ pub mod freshness;
 pub mod holidays;
 pub mod incident;
 pub mod night_card;
+pub mod night_model;
 pub mod patient;
 pub mod schedule;
 pub mod search;

@@ -9,7 +9,7 @@ use crate::api::calls::{
 };
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form_error::FormError;
-use crate::components::islands::{IslandScripts, LiveUpdates};
+use crate::components::islands::{IslandScripts, LiveClock, LiveUpdates};
 use crate::domain::escalation::{CalleeRole, Reason as PathReason, ResolvedStep};
 use crate::domain::incident::{CallOutcome, CallState, CancelReason, Reason};
 use crate::domain::night_card::tel_href;
@@ -257,6 +257,7 @@ pub fn CallPage() -> impl IntoView {
 #[component]
 fn LiveIsland(i18n: I18n, stream: String) -> impl IntoView {
     view! {
+        <LiveClock />
         <LiveUpdates
             stream
             live_label=i18n.t(Key::Live).to_owned()

@@ -25,6 +25,21 @@ pub struct Live {
     /// This process's row in `server_processes`: streams are counted per
     /// process so the rows of a crashed process stop counting quickly.
     pub process_id: Uuid,
+    /// When this hub last told its streams of a change (or began to listen,
+    /// or resynchronised), in Unix milliseconds; `i64::MAX` while it has not
+    /// listened yet. A stream's greeting carries it, so a page rendered
+    /// after it has nothing to fetch (`components::islands`).
+    pub last_change_ms: Arc<std::sync::atomic::AtomicI64>,
+}
+
+impl Live {
+    /// Remembers that the streams were told of a change just now.
+    pub fn mark_change(last_change_ms: &std::sync::atomic::AtomicI64) {
+        last_change_ms.store(
+            chrono::Utc::now().timestamp_millis(),
+            std::sync::atomic::Ordering::SeqCst,
+        );
+    }
 }
 
 /// What the hub tells every stream.

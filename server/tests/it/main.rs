@@ -9,6 +9,7 @@ mod card;
 mod duty;
 mod escalation;
 mod night_card;
+mod night_models;
 mod passkeys;
 mod password_change;
 mod private_pages;

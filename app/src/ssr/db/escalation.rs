@@ -54,7 +54,17 @@ struct ContactRow {
     phone: String,
 }
 
-/// What `nc_escalation_context` (migration `read_path`) returns: the
+impl From<ContactRow> for Contact {
+    fn from(h: ContactRow) -> Self {
+        Contact {
+            id: h.id,
+            name: h.name,
+            phone: h.phone,
+        }
+    }
+}
+
+/// What `nc_escalation_context` (migrations `read_path`, `night_models`) returns: the
 /// patient's home, the team's doctors and the others, the absences around
 /// now, the schedule, the policy, the nurse station and the backup hospital.
 #[derive(Debug, Deserialize)]
@@ -73,6 +83,8 @@ pub struct EscalationRow {
     station_name: Option<String>,
     station_phone: Option<String>,
     hospital: Option<ContactRow>,
+    #[serde(default)]
+    discharging_hospital: Option<ContactRow>,
 }
 
 /// The window of absences the engine looks at around `now`, and the Tokyo
@@ -146,12 +158,8 @@ pub fn from_row(row: EscalationRow) -> (EscalationPolicy, EscalationContext) {
             })
             .collect(),
         nurse_station_manager: station,
-        backup_hospital: row.hospital.map(|h| Contact {
-            id: h.id,
-            name: h.name,
-            phone: h.phone,
-        }),
-        discharging_hospital: None,
+        backup_hospital: row.hospital.map(Contact::from),
+        discharging_hospital: row.discharging_hospital.map(Contact::from),
     };
     (policy, context)
 }

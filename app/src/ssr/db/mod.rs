@@ -12,6 +12,7 @@
 //! * [`incident`]: opening calls and moving them (the worker's due steps);
 //! * [`escalation`]: what the escalation path of now is computed from;
 //! * [`duty`]: teams, rotations, absences;
+//! * [`teams`]: a team's night model, calling order and backup hospital;
 //! * [`streams`]: the open event streams and their caps.
 
 pub mod calls;
@@ -22,3 +23,4 @@ pub mod escalation;
 pub mod incident;
 pub mod search;
 pub mod streams;
+pub mod teams;
