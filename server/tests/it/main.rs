@@ -8,6 +8,7 @@ mod argon2_cost;
 mod card;
 mod duty;
 mod escalation;
+mod factors;
 mod night_card;
 mod passkeys;
 mod password_change;
