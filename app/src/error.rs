@@ -44,6 +44,14 @@ pub enum AppError {
     /// Too many password checks waiting; try again in a moment.
     #[error("server busy")]
     ServerBusy,
+    // --- issue 9: factors and sessions ---
+    /// A credential change without a fresh proof (password with the
+    /// current factor, or a passkey, within five minutes).
+    #[error("re-authentication required")]
+    ReauthenticationRequired,
+    /// A first factor without an administrator's enrolment code.
+    #[error("enrolment code required")]
+    EnrolmentCodeRequired,
 }
 
 impl AppError {
@@ -62,6 +70,8 @@ impl AppError {
             AppError::NotYourCallMove => 403,
             // --- issue 9: sign-in door ---
             AppError::ServerBusy => 503,
+            // --- issue 9: factors and sessions ---
+            AppError::ReauthenticationRequired | AppError::EnrolmentCodeRequired => 403,
         }
     }
 
@@ -84,6 +94,14 @@ impl AppError {
             AppError::NotYourCallMove => (Key::ErrorCallMoveTitle, Key::ErrorCallMoveBody),
             // --- issue 9: sign-in door ---
             AppError::ServerBusy => (Key::ErrorServerBusy, Key::ErrorServerBusy),
+            // --- issue 9: factors and sessions ---
+            AppError::ReauthenticationRequired => {
+                (Key::ErrorReauthRequired, Key::ErrorReauthRequired)
+            }
+            AppError::EnrolmentCodeRequired => (
+                Key::ErrorEnrolmentCodeRequired,
+                Key::ErrorEnrolmentCodeRequired,
+            ),
         }
     }
 }
@@ -116,6 +134,10 @@ fn invalid_field_key(field: &str) -> Key {
         "new_password_control" => Key::InvalidNewPasswordControl,
         "new_password_same" => Key::InvalidNewPasswordSame,
         "new_password_mismatch" => Key::InvalidNewPasswordMismatch,
+        // --- issue 9: factors and sessions ---
+        "enrolment_code" => Key::InvalidEnrolmentCode,
+        "reauthentication" => Key::InvalidReauthentication,
+        "session" => Key::InvalidSession,
         _ => Key::InvalidInput,
     }
 }
@@ -184,6 +206,9 @@ mod tests {
             (AppError::NotYourCallMove, 403),
             // --- issue 9: sign-in door ---
             (AppError::ServerBusy, 503),
+            // --- issue 9: factors and sessions ---
+            (AppError::ReauthenticationRequired, 403),
+            (AppError::EnrolmentCodeRequired, 403),
         ];
         for (error, status) in cases {
             assert_eq!(error.status(), status, "{error:?}");
@@ -209,6 +234,9 @@ mod tests {
             ("new_password_contains_login_id", "ログインID", "login ID"),
             ("new_password_common", "よく使われる", "commonly used"),
             ("current_password", "現在のパスワード", "current password"),
+            // --- issue 9: factors and sessions ---
+            ("enrolment_code", "登録コード", "enrolment code"),
+            ("reauthentication", "パスワード", "password"),
         ];
         for (field, ja, en) in cases {
             let error = AppError::Invalid(field.into());
@@ -236,5 +264,33 @@ mod tests {
         let error = AppError::Invalid("patient_id".into());
         let bytes = error.ser();
         assert_eq!(AppError::de(bytes), error);
+    }
+}
+
+#[cfg(test)]
+mod factor_tests {
+    use super::*;
+
+    // --- issue 9: factors and sessions ---
+    #[test]
+    fn refused_credential_changes_are_explained_in_both_languages() {
+        let cases = [
+            (
+                AppError::ReauthenticationRequired,
+                "本人確認",
+                "confirm it is you",
+            ),
+            (
+                AppError::EnrolmentCodeRequired,
+                "登録コード",
+                "enrolment code",
+            ),
+        ];
+        for (error, ja, en) in cases {
+            let (got_ja, got_en) = (error.user_message(Lang::Ja), error.user_message(Lang::En));
+            assert!(got_ja.contains(ja), "{got_ja}");
+            assert!(got_en.contains(en), "{got_en}");
+            assert!(!got_ja.contains('_') && !got_en.contains('_'));
+        }
     }
 }

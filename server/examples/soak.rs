@@ -54,7 +54,7 @@ async fn sign_in(client: &reqwest::Client, base: &str, login: &str) -> String {
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("nc_session=") && !v.starts_with("nc_session=;"))
+        .find(|v| v.starts_with("__Host-nc_session=") && !v.starts_with("__Host-nc_session=;"))
         .and_then(|v| v.split(';').next())
         .map(str::to_owned)
         .unwrap_or_else(|| panic!("sign-in as {login}: {}", response.status()))

@@ -15,6 +15,14 @@ pub enum Command {
     DbStart { data_dir: PathBuf },
     /// Stop the cluster in `data_dir`.
     DbStop { data_dir: PathBuf },
+    // --- issue 9: factors and sessions ---
+    /// Issue a one-time enrolment code for the account `login` and print
+    /// it with its expiry (`nightcall staff enrolment-code LOGIN`).
+    StaffEnrolmentCode {
+        login: String,
+        database_url: Option<String>,
+        data_dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -50,6 +58,17 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
                 Some("start") => Ok(Command::DbStart { data_dir }),
                 Some("stop") => Ok(Command::DbStop { data_dir }),
                 _ => Err("usage: nightcall db start|stop [--data-dir DIR]".into()),
+            };
+        }
+        // --- issue 9: factors and sessions ---
+        Some("staff") => {
+            return match (rest.next(), rest.next(), rest.next()) {
+                (Some("enrolment-code"), Some(login), None) => Ok(Command::StaffEnrolmentCode {
+                    login: login.to_owned(),
+                    database_url: env("DATABASE_URL").filter(|u| !u.trim().is_empty()),
+                    data_dir,
+                }),
+                _ => Err("usage: nightcall staff enrolment-code LOGIN".into()),
             };
         }
         Some(other) if other != "--seed-demo" => {

@@ -167,7 +167,7 @@ impl EmbeddedPostgres {
         .await
     }
 
-    async fn is_running(&self) -> bool {
+    pub async fn is_running(&self) -> bool {
         self.command(
             "pg_ctl",
             &["status".as_ref(), "-D".as_ref(), self.data_dir.as_os_str()],

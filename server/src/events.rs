@@ -125,7 +125,7 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// The fully signed-in user of the session cookie.
 async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<CurrentUser, StatusCode> {
-    let user = match cookie(headers, auth::SESSION_COOKIE) {
+    let user = match cookie(headers, auth::session_cookie_name()) {
         Some(token) => auth::user_for_token(&state.pool, token)
             .await
             .ok()

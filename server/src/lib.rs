@@ -10,6 +10,7 @@ pub mod embedded_pg;
 pub mod events;
 pub mod live;
 pub mod routes;
+pub mod staff;
 pub mod worker;
 
 use app::ssr::state::StreamLimits;

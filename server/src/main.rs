@@ -25,6 +25,12 @@ async fn main() -> ExitCode {
         Ok(Command::Serve(config)) => serve(config).await,
         Ok(Command::DbStart { data_dir }) => db_start(&data_dir).await,
         Ok(Command::DbStop { data_dir }) => db_stop(&data_dir).await,
+        // --- issue 9: factors and sessions ---
+        Ok(Command::StaffEnrolmentCode {
+            login,
+            database_url,
+            data_dir,
+        }) => server::staff::enrolment_code_command(&login, database_url, &data_dir).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -49,6 +55,8 @@ async fn db_stop(data_dir: &std::path::Path) -> Result<(), StartError> {
 }
 
 async fn serve(config: ServeConfig) -> Result<(), StartError> {
+    // --- issue 9: factors and sessions ---
+    server::staff::install_secret_key(&config.data_dir, config.database_url.is_some())?;
     // Take the port first: if it is busy there is no reason to start a
     // database.
     let listener = TcpListener::bind(config.addr).await.map_err(|e| {
@@ -105,6 +113,8 @@ async fn run(
 ) -> Result<(), StartError> {
     let pool = connect(url).await?;
     migrate(&pool).await?;
+    // --- issue 9: factors and sessions ---
+    server::staff::seal_plain_totp_secrets(&pool).await?;
     if seed {
         if let Some(report) = demo::seed_demo(&pool)
             .await

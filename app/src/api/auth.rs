@@ -35,7 +35,13 @@ pub async fn whoami() -> Result<Option<Me>, AppError> {
 /// count. The password is checked after that lock is released, through the
 /// argon2 gate (one run per CPU, a bounded queue, then a 503).
 #[server(prefix = "/api", endpoint = "login")]
-pub async fn login(login_id: String, password: String, next: String) -> Result<(), AppError> {
+pub async fn login(
+    login_id: String,
+    password: String,
+    next: String,
+    // The "stay signed in on this device" box (absent when not ticked).
+    #[server(default)] remember: Option<String>,
+) -> Result<(), AppError> {
     use crate::domain::sign_in_throttle::{
         sign_in_verdict, RecentAttempts, SignInPolicy, SignInVerdict, ThrottleScope,
     };
@@ -197,7 +203,8 @@ pub async fn login(login_id: String, password: String, next: String) -> Result<(
     .execute(&pool)
     .await
     .map_err(request::internal("recording a login attempt"))?;
-    auth::start_session(&pool, account.id, false, now).await?;
+    let stay_signed_in = remember.is_some_and(|v| !v.is_empty());
+    auth::start_session(&pool, account.id, false, stay_signed_in, now).await?;
     audit::record_sign_in(
         &pool,
         Some(account.id),
@@ -207,16 +214,16 @@ pub async fn login(login_id: String, password: String, next: String) -> Result<(
     )
     .await?;
     let next_query = crate::domain::text::encode_query(&next);
-    let passkey_second_factor = account.require_second_factor
-        && !account.totp
-        && crate::ssr::passkey::has_passkey(&pool, account.id).await?;
-    if account.totp || passkey_second_factor {
+    // A passkey is a second factor like the app, whatever the
+    // organisation's setting: the password alone never gets further.
+    let has_passkey = crate::ssr::passkey::has_passkey(&pool, account.id).await?;
+    if account.totp || has_passkey {
         // The second-factor page offers the code and, where the browser
         // supports them, the account's passkeys.
         leptos_axum::redirect(&format!("/login/totp?next={next_query}"));
     } else if account.require_second_factor {
         // The organisation requires a second factor and there is none yet:
-        // enrolment first, nothing else.
+        // the enrolment-code page first, nothing else.
         leptos_axum::redirect(&format!("/account/security?next={next_query}"));
     } else {
         leptos_axum::redirect(&next);
@@ -257,7 +264,10 @@ pub async fn logout(everywhere: bool) -> Result<(), AppError> {
             .map_err(request::internal("revoking a session"))?;
         }
     }
-    auth::set_response_header(axum::http::header::SET_COOKIE, &auth::session_cookie(None));
+    auth::set_response_header(
+        axum::http::header::SET_COOKIE,
+        &auth::session_cookie(None, false),
+    );
     // Nothing of the night stays on the phone: the browser drops its HTTP
     // cache and any storage of this site (a page restored from the
     // back/forward cache reloads itself: `/nav.js`).
@@ -285,6 +295,22 @@ pub async fn change_password(
     let refuse = |field: &str| request::fail_form(AppError::Invalid(field.into()), back);
     let pool = request::pool()?;
     let user = auth::require_user(&pool).await?;
+    let now = chrono::Utc::now();
+    // With a passkey or an app, the password alone is not proof enough:
+    // the change needs a fresh proof with the factor too.
+    let needs_fresh_proof = user.factors().any();
+    if needs_fresh_proof && !user.proof_is_fresh(now) {
+        audit::record(
+            &pool,
+            &user,
+            None,
+            "password_change",
+            "denied",
+            "no fresh proof",
+        )
+        .await?;
+        return Err(request::fail_form(AppError::ReauthenticationRequired, back));
+    }
     if current_password.is_empty() || current_password.chars().count() > MAX_LENGTH {
         return Err(refuse("current_password"));
     }
@@ -304,7 +330,6 @@ pub async fn change_password(
     // A stolen session must not become a way to guess the password: wrong
     // current passwords count like wrong sign-ins, five per 15 minutes.
     let attempt_key = format!("{}:password_change", account.login_id);
-    let now = chrono::Utc::now();
     let (ip, _) = request::client_info();
     let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
     sqlx::query!(
@@ -356,6 +381,11 @@ pub async fn change_password(
     let new_hash = auth::hash_password(new_password).await?;
 
     let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
+    if needs_fresh_proof {
+        auth::use_fresh_proof(&mut *tx, &user, now)
+            .await
+            .map_err(|e| request::fail_form(e, back))?;
+    }
     sqlx::query!(
         "update staff set password_hash = $2 where id = $1",
         user.actor.staff_id,

@@ -15,3 +15,5 @@ pub mod search;
 pub mod second_factor;
 // --- issue 8: card ---
 pub mod form_flash;
+// --- issue 9: factors and sessions ---
+pub mod sessions;

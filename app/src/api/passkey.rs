@@ -101,11 +101,14 @@ pub async fn passkey_register_start() -> Result<serde_json::Value, AppError> {
     let pool = request::pool()?;
     let rp = passkey::webauthn()?;
     let user = passkey::user_who_may_register(&pool).await?;
+    let now = chrono::Utc::now();
+    // Checked here so the browser is told before the ceremony; the proof
+    // is used up when the passkey is kept.
+    user.may_enrol(now)?;
     let login_id = passkey::login_id_of(&pool, user.actor.staff_id).await?;
     let existing = passkey::passkeys_of(&pool, user.actor.staff_id).await?;
     let (options, state) =
         passkey::start_registration(rp, user.actor.staff_id, &login_id, &user.name, &existing)?;
-    let now = chrono::Utc::now();
     passkey::put_session_state(&pool, Ceremony::Register, &user.session_hash, &state, now).await?;
     Ok(options)
 }
@@ -118,11 +121,23 @@ pub async fn passkey_register_finish(
 ) -> Result<(), AppError> {
     use crate::domain::time::format_tokyo_minute;
     use crate::ssr::passkey::{self, Ceremony};
-    use crate::ssr::{audit, request};
+    use crate::ssr::{audit, auth, request};
     let pool = request::pool()?;
     let rp = passkey::webauthn()?;
     let user = passkey::user_who_may_register(&pool).await?;
     let now = chrono::Utc::now();
+    if let Err(refused) = user.may_enrol(now) {
+        audit::record(
+            &pool,
+            &user,
+            None,
+            "passkey_register",
+            "denied",
+            "no fresh proof",
+        )
+        .await?;
+        return Err(refused);
+    }
     let name = passkey::clean_name(&name, &format_tokyo_minute(now));
     let Some(state) =
         passkey::take_session_state(&pool, Ceremony::Register, &user.session_hash, now).await?
@@ -146,6 +161,7 @@ pub async fn passkey_register_finish(
         }
     };
     let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
+    auth::use_fresh_proof(&mut *tx, &user, now).await?;
     if !passkey::add(&mut *tx, user.actor.staff_id, &new_passkey, &name, now).await? {
         drop(tx);
         audit::record(
@@ -159,13 +175,15 @@ pub async fn passkey_register_finish(
         .await?;
         return Err(request::fail(AppError::Conflict));
     }
-    if !user.fully_signed_in() {
-        // The enrolment door: this passkey is the account's first second
-        // factor, and the user just proved it (user verification included).
-        passkey::complete_second_factor(&mut *tx, &user.session_hash).await?;
-    }
     audit::record(&mut *tx, &user, None, "passkey_register", "done", &name).await?;
+    if !user.second_factor_done {
+        // The enrolment door: this passkey is the account's first factor,
+        // and the user just proved it (user verification included); the
+        // session goes on under a new token.
+        auth::complete_second_factor(&mut *tx, &user.session_hash, false, now).await?;
+    }
     tx.commit().await.map_err(request::internal("commit"))?;
+    request::notice_once(crate::domain::factors::SecurityNotice::PasskeyAdded);
     Ok(())
 }
 
@@ -175,14 +193,30 @@ pub async fn passkey_register_finish(
 pub async fn passkey_remove(id: String) -> Result<(), AppError> {
     use crate::ssr::{audit, auth, passkey, request};
     let pool = request::pool()?;
+    let back = "/account/security";
     let user = auth::require_user(&pool).await?;
+    let now = chrono::Utc::now();
     let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
+    if let Err(refused) = auth::use_fresh_proof(&mut *tx, &user, now).await {
+        drop(tx);
+        audit::record(
+            &pool,
+            &user,
+            None,
+            "passkey_remove",
+            "denied",
+            "no fresh proof",
+        )
+        .await?;
+        return Err(request::fail_form(refused, back));
+    }
     if !passkey::remove(&mut *tx, user.actor.staff_id, &id).await? {
-        return Err(request::fail_form(AppError::NotFound, "/account/security"));
+        return Err(request::fail_form(AppError::NotFound, back));
     }
     audit::record(&mut *tx, &user, None, "passkey_remove", "done", &id).await?;
     tx.commit().await.map_err(request::internal("commit"))?;
-    leptos_axum::redirect("/account/security");
+    request::notice_once(crate::domain::factors::SecurityNotice::PasskeyRemoved);
+    leptos_axum::redirect(back);
     Ok(())
 }
 
@@ -247,19 +281,23 @@ pub async fn passkey_verify_finish(
             }
             None => Err(request::fail(AppError::Conflict)),
         };
+    // After the password, this completes the sign-in (under a new token);
+    // later in the session, it is a fresh proof for one credential change.
     if result.is_ok() {
-        passkey::complete_second_factor(&pool, &user.session_hash).await?;
+        if user.second_factor_done {
+            auth::record_fresh_proof(&pool, &user.session_hash, now).await?;
+            request::notice_once(crate::domain::factors::SecurityNotice::Reauthenticated);
+        } else {
+            auth::complete_second_factor(&pool, &user.session_hash, true, now).await?;
+        }
     }
     let outcome = passkey::outcome(&result);
-    audit::record(
-        &pool,
-        &user,
-        None,
-        "sign_in_second_factor",
-        outcome,
-        "passkey",
-    )
-    .await?;
+    let action = if user.second_factor_done {
+        "reauthenticate"
+    } else {
+        "sign_in_second_factor"
+    };
+    audit::record(&pool, &user, None, action, outcome, "passkey").await?;
     result?;
     Ok(safe_next_path(&next))
 }
@@ -310,7 +348,7 @@ pub async fn passkey_sign_in_finish(
             return Err(error);
         }
     };
-    auth::start_session(&pool, staff_id, true, now).await?;
+    auth::start_session(&pool, staff_id, true, false, now).await?;
     audit::record_sign_in(&pool, Some(staff_id), &login_id, "allowed", "passkey").await?;
     Ok(safe_next_path(&next))
 }

@@ -14,35 +14,107 @@ pub struct TotpSetup {
     pub qr_svg: String,
 }
 
-/// Starts (or resumes) enrolment for the signed-in user. The secret waits
-/// on the session until a first code proves the app has it.
+/// Where the signed-in user stands, for the security page to show the
+/// right forms: the enrolment-code form, the proof form, the enrolment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecurityStanding {
+    pub fully_signed_in: bool,
+    pub totp_enabled: bool,
+    pub has_passkey: bool,
+    /// The account has no factor and no enrolment code was redeemed.
+    pub needs_enrolment_code: bool,
+    /// The organisation requires a second factor (the code page says so).
+    pub org_requires: bool,
+    /// A fresh proof is held (one credential change may be made).
+    pub proof_fresh: bool,
+    /// The proof form asks for the app's code too.
+    pub proof_needs_code: bool,
+    /// The account proves itself with a passkey only.
+    pub proof_passkey_only: bool,
+}
+
+/// The signed-in user's standing on the security page.
+#[server(prefix = "/api", endpoint = "security_state")]
+pub async fn security_state() -> Result<SecurityStanding, AppError> {
+    use crate::domain::factors::{proof_form, ProofForm};
+    use crate::ssr::{auth, request};
+    let pool = request::pool()?;
+    let user = auth::current_user(&pool)
+        .await?
+        .ok_or_else(|| request::fail(AppError::Unauthenticated))?;
+    let factors = user.factors();
+    // An account with a factor that has not used it sees nothing here.
+    if factors.any() && !user.second_factor_done {
+        return Err(request::fail(AppError::Unauthenticated));
+    }
+    let form = proof_form(factors);
+    Ok(SecurityStanding {
+        fully_signed_in: user.fully_signed_in(),
+        totp_enabled: user.totp_enabled,
+        has_passkey: user.has_passkey,
+        needs_enrolment_code: !factors.any() && !user.enrolment_granted,
+        org_requires: user.second_factor_required,
+        proof_fresh: user.proof_is_fresh(chrono::Utc::now()),
+        proof_needs_code: form == ProofForm::PasswordAndCode,
+        proof_passkey_only: form == ProofForm::PasskeyOnly,
+    })
+}
+
+/// The door to enrolling a factor, freshness aside: an account with a
+/// factor must have used it in this session; one without must have
+/// redeemed an enrolment code.
+#[cfg(feature = "ssr")]
+fn enrolment_door(user: &crate::ssr::auth::CurrentUser) -> Result<(), AppError> {
+    use crate::domain::factors::{may_enrol, EnrolRefusal};
+    match may_enrol(
+        user.factors(),
+        user.second_factor_done,
+        user.enrolment_granted,
+        true,
+    ) {
+        Ok(()) | Err(EnrolRefusal::FreshProof) => Ok(()),
+        Err(EnrolRefusal::SecondFactorFirst) => {
+            Err(crate::ssr::request::fail(AppError::Unauthenticated))
+        }
+        Err(EnrolRefusal::EnrolmentCode) => {
+            Err(crate::ssr::request::fail(AppError::EnrolmentCodeRequired))
+        }
+    }
+}
+
+/// Stores a new pending secret on the session (sealed with the server key).
+#[cfg(feature = "ssr")]
+async fn new_pending_secret(
+    pool: &sqlx::PgPool,
+    user: &crate::ssr::auth::CurrentUser,
+) -> Result<String, AppError> {
+    use crate::ssr::{request, secrets, totp};
+    let secret = totp::new_secret();
+    sqlx::query!(
+        "update sessions set pending_totp_sealed = $2 where token_hash = $1",
+        user.session_hash,
+        secrets::seal(&secret, user.actor.staff_id.as_bytes())?
+    )
+    .execute(pool)
+    .await
+    .map_err(request::internal("storing a pending secret"))?;
+    Ok(secret)
+}
+
+/// Starts (or resumes) enrolment for the signed-in user, or shows the
+/// pending reset of an app already set up. The secret waits on the
+/// session, sealed, until a first code proves the app has it.
 #[server(prefix = "/api", endpoint = "totp_enrollment")]
 pub async fn totp_enrollment() -> Result<TotpSetup, AppError> {
-    use crate::ssr::{auth, request, totp};
+    use crate::ssr::{auth, request, secrets, totp};
 
     let pool = request::pool()?;
     let user = auth::current_user(&pool)
         .await?
         .ok_or_else(|| request::fail(AppError::Unauthenticated))?;
-    if user.totp_enabled {
-        if !user.second_factor_done {
-            return Err(request::fail(AppError::Unauthenticated));
-        }
-        return Ok(TotpSetup {
-            already_enabled: true,
-            secret: String::new(),
-            qr_svg: String::new(),
-        });
-    }
-    // An account that has a passkey already has a second factor: enrolling
-    // TOTP needs it first, or a password alone would get past it.
-    if !user.fully_signed_in()
-        && crate::ssr::passkey::has_passkey(&pool, user.actor.staff_id).await?
-    {
-        return Err(request::fail(AppError::Unauthenticated));
-    }
+    enrolment_door(&user)?;
     let row = sqlx::query!(
-        r#"select s.pending_totp_secret, st.login_id as "login_id!"
+        r#"select s.pending_totp_sealed, st.login_id as "login_id!"
              from sessions s join staff st on st.id = s.staff_id
             where s.token_hash = $1"#,
         user.session_hash
@@ -50,103 +122,309 @@ pub async fn totp_enrollment() -> Result<TotpSetup, AppError> {
     .fetch_one(&pool)
     .await
     .map_err(request::internal("reading the session"))?;
-    let secret = match row.pending_totp_secret {
-        Some(secret) => secret,
-        None => {
-            let secret = totp::new_secret();
-            sqlx::query!(
-                "update sessions set pending_totp_secret = $2 where token_hash = $1",
-                user.session_hash,
-                secret
-            )
-            .execute(&pool)
-            .await
-            .map_err(request::internal("storing a pending secret"))?;
-            secret
+    let secret = match row.pending_totp_sealed {
+        Some(sealed) => secrets::open(&sealed, user.actor.staff_id.as_bytes())?,
+        None if user.totp_enabled => {
+            return Ok(TotpSetup {
+                already_enabled: true,
+                secret: String::new(),
+                qr_svg: String::new(),
+            })
         }
+        None => new_pending_secret(&pool, &user).await?,
     };
     let uri = totp::provisioning_uri(&secret, &row.login_id).ok_or(AppError::Internal)?;
     Ok(TotpSetup {
-        already_enabled: false,
+        already_enabled: user.totp_enabled,
         qr_svg: totp::qr_svg(&uri).ok_or(AppError::Internal)?,
         secret,
     })
 }
 
-/// Confirms enrolment with a first code; returns the recovery codes, shown
-/// once and stored only as hashes.
+/// Starts resetting the authenticator app (a new phone): needs a fresh
+/// proof, which the confirmation then uses up. A plain form.
+#[server(prefix = "/api", endpoint = "totp_reset")]
+pub async fn start_totp_reset() -> Result<(), AppError> {
+    use crate::ssr::{auth, request};
+    let back = "/account/security";
+    let pool = request::pool()?;
+    let user = auth::require_user(&pool).await?;
+    if !user.totp_enabled {
+        return Err(request::fail_form(AppError::Conflict, back));
+    }
+    if !user.proof_is_fresh(chrono::Utc::now()) {
+        return Err(request::fail_form(AppError::ReauthenticationRequired, back));
+    }
+    new_pending_secret(&pool, &user).await?;
+    leptos_axum::redirect(back);
+    Ok(())
+}
+
+/// Confirms enrolment (or a reset) with a first code; returns the recovery
+/// codes, shown once and stored only as HMACs. Uses up the fresh proof.
 #[server(prefix = "/api", endpoint = "totp_confirm")]
 pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
-    use crate::ssr::{audit, auth, request, totp};
+    use crate::domain::factors::SecurityNotice;
+    use crate::ssr::{audit, auth, request, secrets, totp};
 
+    let back = "/account/security";
     let pool = request::pool()?;
     let user = auth::current_user(&pool)
         .await?
         .ok_or_else(|| request::fail(AppError::Unauthenticated))?;
-    if user.totp_enabled {
-        return Err(request::fail(AppError::Conflict));
-    }
-    if !user.fully_signed_in()
-        && crate::ssr::passkey::has_passkey(&pool, user.actor.staff_id).await?
-    {
-        return Err(request::fail(AppError::Unauthenticated));
-    }
+    enrolment_door(&user)?;
+    let now = chrono::Utc::now();
     let pending = sqlx::query_scalar!(
-        "select pending_totp_secret from sessions where token_hash = $1",
+        "select pending_totp_sealed from sessions where token_hash = $1",
         user.session_hash
     )
     .fetch_one(&pool)
     .await
     .map_err(request::internal("reading the session"))?
-    .ok_or_else(|| request::fail(AppError::Conflict))?;
-    let now = chrono::Utc::now();
+    .ok_or_else(|| request::fail_form(AppError::Conflict, back))?;
+    let pending = secrets::open(&pending, user.actor.staff_id.as_bytes())?;
     let Some(step) = totp::verify(&pending, &code, now.timestamp() as u64, None) else {
-        return Err(request::fail(AppError::BadCredentials));
+        return Err(request::fail_form(AppError::BadCredentials, back));
     };
-    let codes = totp::new_recovery_codes();
-    let hashes: Vec<Vec<u8>> = codes
-        .iter()
-        .map(|c| auth::token_hash(&totp::normalize_recovery_code(c)))
-        .collect();
+    let reset = user.totp_enabled;
+    let action = if reset { "totp_reset" } else { "totp_enrol" };
     let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
+    if let Err(refused) = auth::use_fresh_proof(&mut *tx, &user, now).await {
+        drop(tx);
+        audit::record(&pool, &user, None, action, "denied", "no fresh proof").await?;
+        return Err(request::fail_form(refused, back));
+    }
     sqlx::query!(
-        "update staff set totp_secret = $2, totp_enabled_at = $3, totp_last_step = $4 where id = $1",
+        "update staff set totp_secret = null, totp_secret_sealed = $2, totp_enabled_at = $3,
+                          totp_last_step = $4
+          where id = $1",
         user.actor.staff_id,
-        pending,
+        secrets::seal(&pending, user.actor.staff_id.as_bytes())?,
         now,
         step
     )
     .execute(&mut *tx)
     .await
     .map_err(request::internal("enabling TOTP"))?;
+    let codes = totp::replace_recovery_codes(&mut tx, user.actor.staff_id).await?;
     sqlx::query!(
-        "delete from recovery_codes where staff_id = $1",
-        user.actor.staff_id
-    )
-    .execute(&mut *tx)
-    .await
-    .map_err(request::internal("replacing recovery codes"))?;
-    sqlx::query!(
-        "insert into recovery_codes (staff_id, code_hash) select $1, unnest($2::bytea[])",
-        user.actor.staff_id,
-        &hashes
-    )
-    .execute(&mut *tx)
-    .await
-    .map_err(request::internal("storing recovery codes"))?;
-    sqlx::query!(
-        "update sessions set pending_totp_secret = null, second_factor_done = true where token_hash = $1",
+        "update sessions set pending_totp_sealed = null where token_hash = $1",
         user.session_hash
     )
     .execute(&mut *tx)
     .await
     .map_err(request::internal("updating the session"))?;
-    audit::record(&mut *tx, &user, None, "totp_enrol", "done", "").await?;
+    audit::record(&mut *tx, &user, None, action, "done", "").await?;
+    if !user.second_factor_done {
+        // The account's first factor, just proved: the sign-in is complete
+        // and goes on under a new token.
+        auth::complete_second_factor(&mut *tx, &user.session_hash, false, now).await?;
+    }
     tx.commit().await.map_err(request::internal("commit"))?;
+    request::notice_once(if reset {
+        SecurityNotice::TotpReset
+    } else {
+        SecurityNotice::TotpEnrolled
+    });
     if request::is_plain_form_post() {
         request::reveal_once(&codes);
     }
     Ok(codes)
+}
+
+/// New recovery codes (the old ones stop working); needs a fresh proof.
+#[server(prefix = "/api", endpoint = "recovery_codes_renew")]
+pub async fn renew_recovery_codes() -> Result<Vec<String>, AppError> {
+    use crate::domain::factors::SecurityNotice;
+    use crate::ssr::{audit, auth, request, totp};
+    let back = "/account/security";
+    let pool = request::pool()?;
+    let user = auth::require_user(&pool).await?;
+    if !user.totp_enabled {
+        return Err(request::fail_form(AppError::Conflict, back));
+    }
+    let now = chrono::Utc::now();
+    let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
+    if let Err(refused) = auth::use_fresh_proof(&mut *tx, &user, now).await {
+        drop(tx);
+        audit::record(
+            &pool,
+            &user,
+            None,
+            "recovery_codes_renew",
+            "denied",
+            "no fresh proof",
+        )
+        .await?;
+        return Err(request::fail_form(refused, back));
+    }
+    let codes = totp::replace_recovery_codes(&mut tx, user.actor.staff_id).await?;
+    audit::record(&mut *tx, &user, None, "recovery_codes_renew", "done", "").await?;
+    tx.commit().await.map_err(request::internal("commit"))?;
+    request::notice_once(SecurityNotice::RecoveryCodesRenewed);
+    if request::is_plain_form_post() {
+        request::reveal_once(&codes);
+        leptos_axum::redirect(back);
+    }
+    Ok(codes)
+}
+
+/// A fresh proof for one credential change: the password, with the app's
+/// code (or a recovery code) when the account has the app. A passkey-only
+/// account proves itself with the passkey (`passkey_verify_*`). A plain
+/// form, so it works without JavaScript.
+#[server(prefix = "/api", endpoint = "reauthenticate")]
+pub async fn reauthenticate(
+    password: String,
+    #[server(default)] code: String,
+) -> Result<(), AppError> {
+    use crate::domain::factors::{proof_form, ProofForm, SecurityNotice};
+    use crate::ssr::{audit, auth, request, totp};
+    let back = "/account/security";
+    let pool = request::pool()?;
+    let user = auth::require_user(&pool).await?;
+    let form = proof_form(user.factors());
+    if form == ProofForm::PasskeyOnly {
+        return Err(request::fail_form(
+            AppError::Invalid("reauthentication".into()),
+            back,
+        ));
+    }
+    if password.is_empty() || password.chars().count() > 256 || code.chars().count() > 64 {
+        return Err(request::fail_form(
+            AppError::Invalid("reauthentication".into()),
+            back,
+        ));
+    }
+    let now = chrono::Utc::now();
+    let login_id = crate::ssr::passkey::login_id_of(&pool, user.actor.staff_id).await?;
+    let attempt = auth::reserve_attempt(&pool, &format!("{login_id}:reauth"), now)
+        .await
+        .map_err(|e| request::fail_form(e, back))?;
+    let hash = sqlx::query_scalar!(
+        "select password_hash from staff where id = $1",
+        user.actor.staff_id
+    )
+    .fetch_one(&pool)
+    .await
+    .map_err(request::internal("reading the account"))?;
+    let password_ok = auth::verify_password(password, hash).await?;
+    let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
+    let ok = password_ok
+        && match form {
+            ProofForm::PasswordAndCode => {
+                sqlx::query!(
+                    r#"select true as "locked!" from (select pg_advisory_xact_lock(1, hashtext($1))) l"#,
+                    format!("{login_id}:totp")
+                )
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(request::internal("locking second-factor attempts"))?;
+                totp::check_code(&mut tx, user.actor.staff_id, &code, now).await?
+            }
+            _ => true,
+        };
+    if ok {
+        auth::attempt_succeeded(&mut *tx, attempt).await?;
+        auth::record_fresh_proof(&mut *tx, &user.session_hash, now).await?;
+    }
+    audit::record(
+        &mut *tx,
+        &user,
+        None,
+        "reauthenticate",
+        if ok { "allowed" } else { "denied" },
+        "",
+    )
+    .await?;
+    tx.commit().await.map_err(request::internal("commit"))?;
+    if !ok {
+        return Err(request::fail_form(
+            AppError::Invalid("reauthentication".into()),
+            back,
+        ));
+    }
+    request::notice_once(SecurityNotice::Reauthenticated);
+    leptos_axum::redirect(back);
+    Ok(())
+}
+
+/// Redeems an administrator's enrolment code (with the password, a fresh
+/// proof): this session may then enrol the account's first factor. A
+/// plain form. Where the organisation requires two factors this is the
+/// only thing a password-only session can do.
+#[server(prefix = "/api", endpoint = "enrolment_code")]
+pub async fn redeem_enrolment_code(code: String, password: String) -> Result<(), AppError> {
+    use crate::domain::factors::SecurityNotice;
+    use crate::ssr::{audit, auth, enrolment, request};
+    let back = "/account/security";
+    let pool = request::pool()?;
+    let user = auth::current_user(&pool)
+        .await?
+        .ok_or_else(|| request::fail(AppError::Unauthenticated))?;
+    // An account with a factor adds more with that factor, not a code.
+    if user.factors().any() {
+        return Err(request::fail_form(AppError::Conflict, back));
+    }
+    let refuse = || request::fail_form(AppError::Invalid("enrolment_code".into()), back);
+    if password.is_empty() || password.chars().count() > 256 || code.chars().count() > 64 {
+        return Err(refuse());
+    }
+    let now = chrono::Utc::now();
+    let login_id = crate::ssr::passkey::login_id_of(&pool, user.actor.staff_id).await?;
+    let attempt = auth::reserve_attempt(&pool, &format!("{login_id}:enrolment"), now)
+        .await
+        .map_err(|e| request::fail_form(e, back))?;
+    let hash = sqlx::query_scalar!(
+        "select password_hash from staff where id = $1",
+        user.actor.staff_id
+    )
+    .fetch_one(&pool)
+    .await
+    .map_err(request::internal("reading the account"))?;
+    let password_ok = auth::verify_password(password, hash).await?;
+    let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
+    let ok = password_ok && enrolment::redeem(&mut tx, user.actor.staff_id, &code, now).await?;
+    if ok {
+        auth::attempt_succeeded(&mut *tx, attempt).await?;
+        sqlx::query!(
+            "update sessions set enrolment_granted_at = $2, reauthenticated_at = $2
+              where token_hash = $1",
+            user.session_hash,
+            now
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(request::internal("granting enrolment"))?;
+    }
+    audit::record(
+        &mut *tx,
+        &user,
+        None,
+        "enrolment_code_redeem",
+        if ok { "allowed" } else { "denied" },
+        "",
+    )
+    .await?;
+    tx.commit().await.map_err(request::internal("commit"))?;
+    if !ok {
+        return Err(refuse());
+    }
+    request::notice_once(SecurityNotice::EnrolmentCodeAccepted);
+    leptos_axum::redirect(back);
+    Ok(())
+}
+
+/// What the security page says about the change just made, once.
+pub fn taken_notice() -> Option<crate::domain::factors::SecurityNotice> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::ssr::request::take_notice()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
 }
 
 /// The recovery codes [`confirm_totp`] just made, for the security page to
@@ -198,16 +476,9 @@ pub async fn verify_second_factor(code: String, next: String) -> Result<(), AppE
     .fetch_one(&mut *tx)
     .await
     .map_err(request::internal("locking second-factor attempts"))?;
-    let account = sqlx::query!(
-        "select totp_secret, totp_last_step from staff where id = $1",
-        user.actor.staff_id
-    )
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(request::internal("reading the account"))?;
-    let Some(secret) = account.totp_secret else {
+    if !user.totp_enabled {
         return Err(request::fail(AppError::Conflict));
-    };
+    }
 
     let recent_failures = sqlx::query_scalar!(
         r#"select count(*) as "n!" from login_attempts
@@ -225,38 +496,7 @@ pub async fn verify_second_factor(code: String, next: String) -> Result<(), AppE
         ));
     }
 
-    let ok = if let Some(step) = totp::verify(
-        &secret,
-        &code,
-        now.timestamp() as u64,
-        account.totp_last_step,
-    ) {
-        sqlx::query!(
-            "update staff set totp_last_step = $2
-              where id = $1 and (totp_last_step is null or totp_last_step < $2)",
-            user.actor.staff_id,
-            step
-        )
-        .execute(&mut *tx)
-        .await
-        .map_err(request::internal("storing the used step"))?
-        .rows_affected()
-            == 1
-    } else {
-        let hash = auth::token_hash(&totp::normalize_recovery_code(&code));
-        sqlx::query!(
-            "update recovery_codes set used_at = $3
-              where staff_id = $1 and code_hash = $2 and used_at is null",
-            user.actor.staff_id,
-            hash,
-            now
-        )
-        .execute(&mut *tx)
-        .await
-        .map_err(request::internal("using a recovery code"))?
-        .rows_affected()
-            == 1
-    };
+    let ok = totp::check_code(&mut tx, user.actor.staff_id, &code, now).await?;
     sqlx::query!(
         "insert into login_attempts (login_id, ip, at, succeeded) values ($1, $2, $3, $4)",
         attempt_key,
@@ -268,13 +508,9 @@ pub async fn verify_second_factor(code: String, next: String) -> Result<(), AppE
     .await
     .map_err(request::internal("recording the attempt"))?;
     if ok {
-        sqlx::query!(
-            "update sessions set second_factor_done = true where token_hash = $1",
-            user.session_hash
-        )
-        .execute(&mut *tx)
-        .await
-        .map_err(request::internal("updating the session"))?;
+        // Past the second factor, under a new token: the one that
+        // travelled with the password alone is revoked.
+        auth::complete_second_factor(&mut *tx, &user.session_hash, true, now).await?;
     }
     audit::record(
         &mut *tx,

@@ -35,6 +35,14 @@ pub enum AuditAction {
     SignOut,
     ListPatients,
     SearchPatients,
+    // --- issue 9: factors and sessions ---
+    Reauthenticate,
+    EnrolmentCodeIssue,
+    EnrolmentCodeRedeem,
+    TotpReset,
+    RecoveryCodesRenew,
+    SessionEnd,
+    SessionsEndOthers,
     /// A code this build does not know (written by a newer server).
     Other,
 }
@@ -66,6 +74,14 @@ impl AuditAction {
             "sign_out" => Self::SignOut,
             "list_patients" => Self::ListPatients,
             "search_patients" => Self::SearchPatients,
+            // --- issue 9: factors and sessions ---
+            "reauthenticate" => Self::Reauthenticate,
+            "enrolment_code_issue" => Self::EnrolmentCodeIssue,
+            "enrolment_code_redeem" => Self::EnrolmentCodeRedeem,
+            "totp_reset" => Self::TotpReset,
+            "recovery_codes_renew" => Self::RecoveryCodesRenew,
+            "session_end" => Self::SessionEnd,
+            "sessions_end_others" => Self::SessionsEndOthers,
             _ => Self::Other,
         }
     }
@@ -313,6 +329,14 @@ mod tests {
             ("sign_out", A::SignOut),
             ("list_patients", A::ListPatients),
             ("search_patients", A::SearchPatients),
+            // --- issue 9: factors and sessions ---
+            ("reauthenticate", A::Reauthenticate),
+            ("enrolment_code_issue", A::EnrolmentCodeIssue),
+            ("enrolment_code_redeem", A::EnrolmentCodeRedeem),
+            ("totp_reset", A::TotpReset),
+            ("recovery_codes_renew", A::RecoveryCodesRenew),
+            ("session_end", A::SessionEnd),
+            ("sessions_end_others", A::SessionsEndOthers),
             ("something_new", A::Other),
         ];
         for (code, expected) in cases {

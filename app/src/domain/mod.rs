@@ -23,3 +23,5 @@ pub mod time;
 pub mod client_addr;
 pub mod password;
 pub mod sign_in_throttle;
+// --- issue 9: factors and sessions ---
+pub mod factors;

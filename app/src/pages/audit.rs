@@ -115,6 +115,14 @@ fn action_key(action: AuditAction) -> Key {
         A::SignOut => Key::AuditActSignOut,
         A::ListPatients => Key::AuditActListPatients,
         A::SearchPatients => Key::AuditActSearchPatients,
+        // --- issue 9: factors and sessions ---
+        A::Reauthenticate => Key::AuditActReauthenticate,
+        A::EnrolmentCodeIssue => Key::AuditActEnrolmentCodeIssue,
+        A::EnrolmentCodeRedeem => Key::AuditActEnrolmentCodeRedeem,
+        A::TotpReset => Key::AuditActTotpReset,
+        A::RecoveryCodesRenew => Key::AuditActRecoveryCodesRenew,
+        A::SessionEnd => Key::AuditActSessionEnd,
+        A::SessionsEndOthers => Key::AuditActSessionsEndOthers,
         A::Other => Key::AuditActOther,
     }
 }

@@ -31,6 +31,10 @@ pub fn LoginPage() -> impl IntoView {
                     <input type="password" name="password" required
                         autocomplete="current-password" maxlength="256" />
                 </label>
+                <label class="check">
+                    <input type="checkbox" name="remember" value="1" />
+                    <span>{i18n.t(Key::StaySignedIn)}</span>
+                </label>
                 <FormError action=login />
                 <button type="submit" class="button primary">{i18n.t(Key::SignIn)}</button>
             </ActionForm>

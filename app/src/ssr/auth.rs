@@ -17,11 +17,28 @@ use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::types::Json;
-use sqlx::PgPool;
+use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-/// The session cookie.
-pub const SESSION_COOKIE: &str = "nc_session";
+/// The session cookie. `__Host-`: the browser keeps it only if it is
+/// `Secure`, has `Path=/` and no `Domain`, so no sibling host or plain-http
+/// page can plant or shadow it. Chromium and Firefox treat
+/// http://localhost and http://127.0.0.1 as secure for cookies, so the
+/// prefix works on the loopback demo too.
+pub const SESSION_COOKIE: &str = "__Host-nc_session";
+/// Its name where the operator turned `Secure` off on purpose
+/// (`NIGHTCALL_INSECURE_COOKIES=1`, plain http on a LAN address): a
+/// `__Host-` cookie without `Secure` would be dropped by the browser.
+pub const INSECURE_SESSION_COOKIE: &str = "nc_session";
+
+/// The session cookie's name in this configuration.
+pub fn session_cookie_name() -> &'static str {
+    if cookies_are_secure() {
+        SESSION_COOKIE
+    } else {
+        INSECURE_SESSION_COOKIE
+    }
+}
 /// A session ends after this long without a request…
 pub const IDLE_TIMEOUT: Duration = Duration::hours(2);
 /// …and after this long in any case (a night shift and its hand-over).
@@ -36,13 +53,53 @@ pub struct CurrentUser {
     pub second_factor_done: bool,
     pub totp_enabled: bool,
     pub second_factor_required: bool,
+    /// The account has at least one passkey: a second factor like TOTP.
+    pub has_passkey: bool,
+    /// When the user last proved himself in this session (fresh proof).
+    pub reauthenticated_at: Option<DateTime<Utc>>,
+    /// An enrolment code was redeemed in this session.
+    pub enrolment_granted: bool,
+    pub stay_signed_in: bool,
 }
 
 impl CurrentUser {
+    pub fn factors(&self) -> crate::domain::factors::Factors {
+        crate::domain::factors::Factors {
+            totp: self.totp_enabled,
+            passkey: self.has_passkey,
+            org_requires: self.second_factor_required,
+        }
+    }
+
     /// Whether this session may reach anything beyond the second-factor
-    /// screens.
+    /// and enrolment screens: an account with a passkey or an app must
+    /// have used it, whatever the organisation's setting.
     pub fn fully_signed_in(&self) -> bool {
-        self.second_factor_done || (!self.totp_enabled && !self.second_factor_required)
+        crate::domain::factors::fully_signed_in(self.factors(), self.second_factor_done)
+    }
+
+    /// Whether a fresh proof is held now (not used up).
+    pub fn proof_is_fresh(&self, now: DateTime<Utc>) -> bool {
+        crate::domain::factors::proof_is_fresh(self.reauthenticated_at, now)
+    }
+
+    /// Whether this session may enrol a factor now (see
+    /// `domain::factors::may_enrol`), as a translated refusal.
+    pub fn may_enrol(&self, now: DateTime<Utc>) -> Result<(), AppError> {
+        use crate::domain::factors::{may_enrol, EnrolRefusal};
+        may_enrol(
+            self.factors(),
+            self.second_factor_done,
+            self.enrolment_granted,
+            self.proof_is_fresh(now),
+        )
+        .map_err(|refusal| {
+            request::fail(match refusal {
+                EnrolRefusal::SecondFactorFirst => AppError::Unauthenticated,
+                EnrolRefusal::EnrolmentCode => AppError::EnrolmentCodeRequired,
+                EnrolRefusal::FreshProof => AppError::ReauthenticationRequired,
+            })
+        })
     }
 }
 
@@ -256,15 +313,21 @@ pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-/// The `Set-Cookie` value for a session token; `None` clears it.
-pub fn session_cookie(token: Option<&str>) -> String {
+/// The `Set-Cookie` value for a session token; `None` clears it. A
+/// browser-session cookie (no `Max-Age`: gone when the browser closes)
+/// unless the user asked to stay signed in, then for the session's
+/// absolute lifetime at most.
+pub fn session_cookie(token: Option<&str>, stay_signed_in: bool) -> String {
     let secure = if cookies_are_secure() { "; Secure" } else { "" };
+    let name = session_cookie_name();
     match token {
-        Some(t) => format!(
-            "{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-            ABSOLUTE_TIMEOUT.num_seconds()
-        ),
-        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+        Some(t) => {
+            let max_age = crate::domain::factors::cookie_max_age(stay_signed_in, ABSOLUTE_TIMEOUT)
+                .map(|s| format!("; Max-Age={s}"))
+                .unwrap_or_default();
+            format!("{name}={t}; Path=/; HttpOnly; SameSite=Lax{max_age}{secure}")
+        }
+        None => format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
     }
 }
 
@@ -288,19 +351,22 @@ pub fn set_response_header(name: axum::http::HeaderName, value: &str) {
     }
 }
 
-/// Creates a session for `staff_id` and sets the cookie.
+/// Creates a session for `staff_id` and sets the cookie. A session that
+/// starts past its second factor (a passkey sign-in) holds a fresh proof.
 pub async fn start_session(
     pool: &PgPool,
     staff_id: Uuid,
     second_factor_done: bool,
+    stay_signed_in: bool,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let (token, hash) = new_token();
     let (ip, user_agent) = request::client_info();
     sqlx::query!(
         r#"insert into sessions (token_hash, staff_id, created_at, last_seen_at, expires_at,
-                                 second_factor_done, ip, user_agent)
-           values ($1, $2, $3, $3, $4, $5, $6, $7)"#,
+                                 second_factor_done, reauthenticated_at, ip, user_agent,
+                                 stay_signed_in)
+           values ($1, $2, $3, $3, $4, $5, case when $5::boolean then $3::timestamptz end, $6, $7, $8)"#,
         hash,
         staff_id,
         now,
@@ -308,14 +374,161 @@ pub async fn start_session(
         second_factor_done,
         ip,
         user_agent,
+        stay_signed_in,
     )
     .execute(pool)
     .await
     .map_err(request::internal("creating a session"))?;
     set_response_header(
         axum::http::header::SET_COOKIE,
-        &session_cookie(Some(&token)),
+        &session_cookie(Some(&token), stay_signed_in),
     );
+    Ok(())
+}
+
+/// The second factor is complete: the session continues under a NEW token
+/// (the one that travelled before the second factor, perhaps on a shared
+/// or watched device, is revoked), past its second factor. `fresh`: the
+/// factor was just used to sign in (password and code, or a passkey), so
+/// the session holds a fresh proof; not after an enrolment, which used its
+/// proof up. Sets the new cookie.
+pub async fn complete_second_factor(
+    db: impl PgExecutor<'_>,
+    old_hash: &[u8],
+    fresh: bool,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (token, hash) = new_token();
+    let stay = sqlx::query_scalar!(
+        r#"with old as (
+             update sessions set revoked_at = $3
+              where token_hash = $1 and revoked_at is null
+             returning staff_id, created_at, expires_at, ip, user_agent, stay_signed_in,
+                       enrolment_granted_at)
+           insert into sessions (token_hash, staff_id, created_at, last_seen_at, expires_at,
+                                 second_factor_done, reauthenticated_at, enrolment_granted_at,
+                                 ip, user_agent, stay_signed_in)
+           select $2, staff_id, created_at, $3, expires_at, true,
+                  case when $4::boolean then $3::timestamptz end, enrolment_granted_at,
+                  ip, user_agent, stay_signed_in
+             from old
+           returning stay_signed_in"#,
+        old_hash,
+        hash,
+        now,
+        fresh
+    )
+    .fetch_optional(db)
+    .await
+    .map_err(request::internal("renewing the session"))?
+    .ok_or_else(|| request::fail(AppError::Unauthenticated))?;
+    set_response_header(
+        axum::http::header::SET_COOKIE,
+        &session_cookie(Some(&token), stay),
+    );
+    Ok(())
+}
+
+/// Records a fresh proof on this session (re-authentication done).
+pub async fn record_fresh_proof(
+    db: impl PgExecutor<'_>,
+    session_hash: &[u8],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    sqlx::query!(
+        "update sessions set reauthenticated_at = $2 where token_hash = $1",
+        session_hash,
+        now
+    )
+    .execute(db)
+    .await
+    .map_err(request::internal("recording a fresh proof"))?;
+    Ok(())
+}
+
+/// Uses up this session's fresh proof for one credential change, or
+/// refuses with a translated 403 when there is none (or it is older than
+/// five minutes). Conditional, so two changes racing share no proof; call
+/// it inside the change's transaction, so a change that fails later gives
+/// the proof back.
+pub async fn use_fresh_proof(
+    db: impl PgExecutor<'_>,
+    user: &CurrentUser,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let used = sqlx::query!(
+        "update sessions set reauthenticated_at = null
+          where token_hash = $1 and reauthenticated_at >= $2 and reauthenticated_at <= $3",
+        user.session_hash,
+        now - crate::domain::factors::FRESH_PROOF,
+        now + Duration::seconds(5),
+    )
+    .execute(db)
+    .await
+    .map_err(request::internal("using a fresh proof"))?
+    .rows_affected();
+    if used == 1 {
+        Ok(())
+    } else {
+        Err(request::fail(AppError::ReauthenticationRequired))
+    }
+}
+
+/// Reserves one attempt at a secret (a password or code checked for a
+/// signed-in user: re-authentication, enrolment codes, password change)
+/// under `key`, refusing with 429 beyond five failures in 15 minutes: a
+/// stolen session must not become a way to guess. Returns the attempt,
+/// recorded as a failure until [`attempt_succeeded`].
+pub async fn reserve_attempt(
+    pool: &PgPool,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let (ip, _) = request::client_info();
+    let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
+    sqlx::query!(
+        r#"select true as "locked!" from (select pg_advisory_xact_lock(1, hashtext($1))) l"#,
+        key
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(request::internal("locking attempts"))?;
+    let recent_failures = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from login_attempts
+            where login_id = $1 and not succeeded and at > $2"#,
+        key,
+        now - Duration::minutes(15)
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(request::internal("counting attempts"))?;
+    if recent_failures >= 5 {
+        return Err(request::fail(AppError::Throttled(
+            now + Duration::minutes(15),
+        )));
+    }
+    let attempt = sqlx::query_scalar!(
+        "insert into login_attempts (login_id, ip, at, succeeded) values ($1, $2, $3, false) returning id",
+        key,
+        ip,
+        now,
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(request::internal("recording an attempt"))?;
+    tx.commit().await.map_err(request::internal("commit"))?;
+    Ok(attempt)
+}
+
+/// Marks an attempt of [`reserve_attempt`] as a success.
+pub async fn attempt_succeeded(db: impl PgExecutor<'_>, attempt: i64) -> Result<(), AppError> {
+    sqlx::query!(
+        "update login_attempts set succeeded = true where id = $1",
+        attempt
+    )
+    .execute(db)
+    .await
+    .map_err(request::internal("recording an attempt"))?;
     Ok(())
 }
 
@@ -327,7 +540,7 @@ pub async fn start_session(
 /// reads that patient's access facts for `ssr::access`, so a card read
 /// recognises the user and gathers what `decide` needs in one round trip.
 pub async fn current_user(pool: &PgPool) -> Result<Option<CurrentUser>, AppError> {
-    let Some(token) = request::cookie(SESSION_COOKIE) else {
+    let Some(token) = request::cookie(session_cookie_name()) else {
         return Ok(None);
     };
     match crate::ssr::scope::current().filter(|_| request::is_get()) {
@@ -376,6 +589,9 @@ async fn load_session(
                   st.organization_id, st.role, st.family_name || ' ' || st.given_name as "name!",
                   st.totp_enabled_at is not null as "totp_enabled!",
                   o.require_second_factor,
+                  exists (select 1 from passkeys p where p.staff_id = s.staff_id) as "has_passkey!",
+                  s.reauthenticated_at, s.enrolment_granted_at is not null as "enrolment_granted!",
+                  s.stay_signed_in,
                   case when $4::uuid is null then null
                        else nc_access_facts($4, s.staff_id, $2) end
                     as "facts?: Json<crate::ssr::access::FactsRow>"
@@ -429,6 +645,10 @@ async fn load_session(
         second_factor_done: row.second_factor_done,
         totp_enabled: row.totp_enabled,
         second_factor_required: row.require_second_factor,
+        has_passkey: row.has_passkey,
+        reauthenticated_at: row.reauthenticated_at,
+        enrolment_granted: row.enrolment_granted,
+        stay_signed_in: row.stay_signed_in,
     };
     Ok((Some(user), facts))
 }

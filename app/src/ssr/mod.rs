@@ -6,9 +6,11 @@ pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod db;
+pub mod enrolment;
 pub mod passkey;
 pub mod request;
 pub mod scope;
+pub mod secrets;
 pub mod state;
 pub mod totp;
 

@@ -572,20 +572,14 @@ pub async fn finish_second_factor(
     record_use(pool, passkey, &result, now).await
 }
 
-/// The user who may add a passkey now: one fully signed in, or one whose
-/// organisation requires a second factor and who has none yet (the same
-/// enrolment door TOTP has; the passkey then completes this sign-in).
+/// The user who may manage passkeys: fully signed in (an account with a
+/// passkey or an app has used it in this session), or one enrolling a
+/// first factor with a redeemed enrolment code.
 pub async fn user_who_may_register(pool: &PgPool) -> Result<CurrentUser, AppError> {
     let user = auth::current_user(pool)
         .await?
         .ok_or_else(|| request::fail(AppError::Unauthenticated))?;
-    if user.fully_signed_in() {
-        return Ok(user);
-    }
-    let enrolling = user.second_factor_required
-        && !user.totp_enabled
-        && !has_passkey(pool, user.actor.staff_id).await?;
-    if enrolling {
+    if user.fully_signed_in() || (!user.factors().any() && user.enrolment_granted) {
         Ok(user)
     } else {
         Err(request::fail(AppError::Unauthenticated))
@@ -601,21 +595,6 @@ pub async fn login_id_of(pool: &PgPool, staff_id: Uuid) -> Result<String, AppErr
     .fetch_one(pool)
     .await
     .map_err(request::internal("reading a login id"))
-}
-
-/// Marks a session as past its second factor.
-pub async fn complete_second_factor(
-    db: impl PgExecutor<'_>,
-    session_hash: &[u8],
-) -> Result<(), AppError> {
-    sqlx::query!(
-        "update sessions set second_factor_done = true where token_hash = $1",
-        session_hash
-    )
-    .execute(db)
-    .await
-    .map_err(request::internal("updating the session"))?;
-    Ok(())
 }
 
 /// The audit outcome of a ceremony's result.

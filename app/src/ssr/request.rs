@@ -279,6 +279,35 @@ pub fn take_reveal() -> Option<Vec<String>> {
     serde_json::from_slice(&from_hex(&raw)?).ok()
 }
 
+/// The cookie that carries what just changed on the security page (a
+/// passkey added, a session ended…) to the page the browser lands on, to
+/// be said there in words once: like the flash, a link cannot set it, so
+/// no crafted URL can announce a change that did not happen.
+pub const NOTICE_COOKIE: &str = "nc_notice";
+
+fn notice_cookie(value: &str, max_age: u32) -> String {
+    let secure = secure_attribute();
+    format!(
+        "{NOTICE_COOKIE}={value}; Path=/account/security; HttpOnly; SameSite=Strict; \
+         Max-Age={max_age}{secure}"
+    )
+}
+
+/// Leaves `notice` for the security page's next view.
+pub fn notice_once(notice: crate::domain::factors::SecurityNotice) {
+    crate::ssr::auth::set_response_header(
+        axum::http::header::SET_COOKIE,
+        &notice_cookie(notice.code(), FLASH_SECONDS),
+    );
+}
+
+/// The notice [`notice_once`] left, cleared as it is read.
+pub fn take_notice() -> Option<crate::domain::factors::SecurityNotice> {
+    let raw = cookie(NOTICE_COOKIE)?;
+    crate::ssr::auth::set_response_header(axum::http::header::SET_COOKIE, &notice_cookie("", 0));
+    crate::domain::factors::SecurityNotice::parse(&raw)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

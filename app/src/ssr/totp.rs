@@ -4,6 +4,7 @@
 //! stored only as hashes.
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
+
 use totp_rs::{Algorithm, Secret, TOTP};
 
 /// The issuer shown in the authenticator app.
@@ -81,29 +82,115 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Fresh recovery codes, `xxxx-xxxx` from an alphabet without look-alikes.
+/// Fresh recovery codes: four groups of five characters from an alphabet
+/// without look-alikes, 99 bits each (`secrets::new_code`).
 pub fn new_recovery_codes() -> Vec<String> {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     (0..RECOVERY_CODES)
-        .map(|_| {
-            let mut bytes = [0u8; 8];
-            OsRng.fill_bytes(&mut bytes);
-            let chars: String = bytes
-                .iter()
-                .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-                .collect();
-            format!("{}-{}", &chars[..4], &chars[4..])
-        })
+        .map(|_| crate::ssr::secrets::new_code(4))
         .collect()
 }
 
 /// Recovery codes are compared in a normal form: lower case, no spaces or
-/// hyphens, so `ABCD EFGH` and `abcd-efgh` are the same code.
+/// hyphens, so `ABCDE FGHJK` and `abcde-fghjk` are the same code.
 pub fn normalize_recovery_code(code: &str) -> String {
-    code.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    crate::ssr::secrets::normalize_code(code)
+}
+
+/// The account's TOTP secret, opened with the server key.
+pub async fn secret_of(
+    db: &mut sqlx::PgConnection,
+    staff_id: uuid::Uuid,
+) -> Result<Option<(String, Option<i64>)>, crate::error::AppError> {
+    let row = sqlx::query!(
+        "select totp_secret_sealed, totp_last_step from staff where id = $1",
+        staff_id
+    )
+    .fetch_one(db)
+    .await
+    .map_err(crate::ssr::request::internal("reading the account"))?;
+    match row.totp_secret_sealed {
+        Some(sealed) => Ok(Some((
+            crate::ssr::secrets::open(&sealed, staff_id.as_bytes())?,
+            row.totp_last_step,
+        ))),
+        None => Ok(None),
+    }
+}
+
+/// Checks `code` for `staff_id`: a code from the app (its step stored
+/// only if newer than the last used one, so it works once whatever the
+/// concurrency) or an unused recovery code (used up, conditionally).
+/// Call under the account's advisory lock, inside a transaction.
+pub async fn check_code(
+    db: &mut sqlx::PgConnection,
+    staff_id: uuid::Uuid,
+    code: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, crate::error::AppError> {
+    use crate::ssr::request;
+    let Some((secret, last_step)) = secret_of(db, staff_id).await? else {
+        return Ok(false);
+    };
+    if let Some(step) = verify(&secret, code, now.timestamp() as u64, last_step) {
+        return Ok(sqlx::query!(
+            "update staff set totp_last_step = $2
+              where id = $1 and (totp_last_step is null or totp_last_step < $2)",
+            staff_id,
+            step
+        )
+        .execute(&mut *db)
+        .await
+        .map_err(request::internal("storing the used step"))?
+        .rows_affected()
+            == 1);
+    }
+    let normalized = normalize_recovery_code(code);
+    if normalized.is_empty() || normalized.len() > 64 {
+        return Ok(false);
+    }
+    let hash = crate::ssr::secrets::code_mac(RECOVERY_PURPOSE, &normalized)?;
+    Ok(sqlx::query!(
+        "update recovery_codes set used_at = $3
+          where staff_id = $1 and code_hash = $2 and used_at is null",
+        staff_id,
+        hash,
+        now
+    )
+    .execute(&mut *db)
+    .await
+    .map_err(request::internal("using a recovery code"))?
+    .rows_affected()
+        == 1)
+}
+
+/// The HMAC purpose of recovery codes.
+pub const RECOVERY_PURPOSE: &str = "recovery";
+
+/// Replaces the account's recovery codes with fresh ones; returns them
+/// (to show once).
+pub async fn replace_recovery_codes(
+    db: &mut sqlx::PgConnection,
+    staff_id: uuid::Uuid,
+) -> Result<Vec<String>, crate::error::AppError> {
+    use crate::ssr::request;
+    let codes = new_recovery_codes();
+    let hashes = codes
+        .iter()
+        .map(|c| crate::ssr::secrets::code_mac(RECOVERY_PURPOSE, &normalize_recovery_code(c)))
+        .collect::<Result<Vec<_>, _>>()?;
+    sqlx::query!("delete from recovery_codes where staff_id = $1", staff_id)
+        .execute(&mut *db)
+        .await
+        .map_err(request::internal("replacing recovery codes"))?;
+    sqlx::query!(
+        "insert into recovery_codes (staff_id, code_hash) select $1, unnest($2::bytea[])",
+        staff_id,
+        &hashes
+    )
+    .execute(&mut *db)
+    .await
+    .map_err(request::internal("storing recovery codes"))?;
+    Ok(codes)
 }
 
 #[cfg(test)]
@@ -143,7 +230,7 @@ mod tests {
         let codes = new_recovery_codes();
         assert_eq!(codes.len(), RECOVERY_CODES);
         for code in &codes {
-            assert_eq!(code.len(), 9, "{code}");
+            assert_eq!(code.len(), 23, "{code}");
             assert_eq!(
                 normalize_recovery_code(&code.to_uppercase().replace('-', " ")),
                 code.replace('-', "")

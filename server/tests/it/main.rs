@@ -8,6 +8,7 @@ mod argon2_cost;
 mod card;
 mod duty;
 mod escalation;
+mod factors;
 mod night_card;
 mod night_models;
 mod passkeys;

@@ -48,7 +48,7 @@ fn session_cookie(response: &reqwest::Response) -> Option<String> {
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("nc_session=") && !v.starts_with("nc_session=;"))
+        .find(|v| v.starts_with("__Host-nc_session=") && !v.starts_with("__Host-nc_session=;"))
         .and_then(|v| v.split(';').next())
         .map(str::to_owned)
 }
@@ -71,9 +71,10 @@ async fn card_status(app: &TestApp) -> u16 {
     .as_u16()
 }
 
-/// Registers a passkey on `authenticator` for the signed-in `app`; returns
-/// its credential id (base64url).
-async fn register(app: &TestApp, authenticator: &mut Authenticator, name: &str) -> String {
+/// Registers a passkey on `authenticator` for the signed-in `app` (which
+/// holds a fresh proof); returns its credential id (base64url). When the
+/// passkey completes the sign-in, the session goes on under a new token.
+async fn register(app: &mut TestApp, authenticator: &mut Authenticator, name: &str) -> String {
     let options =
         ok_json(post_json(app, "/api/passkey_register_start", serde_json::json!({})).await).await;
     let options: CreationChallengeResponse = serde_json::from_value(options).expect("options");
@@ -89,6 +90,7 @@ async fn register(app: &TestApp, authenticator: &mut Authenticator, name: &str) 
     )
     .await;
     assert!(response.status().is_success(), "{}", response.status());
+    app.adopt_session(&response);
     id
 }
 
@@ -151,10 +153,12 @@ async fn audit_details(pool: &PgPool, action: &str) -> Vec<(String, String)> {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_registered_passkey_signs_in_without_a_password(pool: PgPool) {
-    let app = spawn_app(pool.clone()).await.signed_in_as("nurse1").await;
+    let mut app = spawn_app(pool.clone()).await.signed_in_as("nurse1").await;
     let nurse = staff_id(&pool, "nurse1").await;
     let mut authenticator = phone();
-    let credential_id = register(&app, &mut authenticator, "  私のスマートフォン ").await;
+    // A first factor: the administrator's enrolment code first.
+    app.redeem_enrolment_code(&pool, "nurse1").await;
+    let credential_id = register(&mut app, &mut authenticator, "  私のスマートフォン ").await;
 
     let list = ok_json(app.post_form("/api/passkeys", &[]).await).await;
     assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
@@ -197,6 +201,25 @@ async fn a_registered_passkey_signs_in_without_a_password(pool: PgPool) {
     let replay = finish_sign_in(&app.clone_base(), &ceremony, &answer).await;
     assert_eq!(replay.status().as_u16(), 401, "a challenge answers once");
 
+    // Removing it needs a fresh proof (the registration used the last):
+    // refused, then allowed after the passkey confirms it is her.
+    let refused = app
+        .post_form("/api/passkey_remove", &[("id", &credential_id)])
+        .await;
+    assert_eq!(refused.status().as_u16(), 403, "no fresh proof");
+    let options =
+        ok_json(post_json(&app, "/api/passkey_verify_start", serde_json::json!({})).await).await;
+    let options: RequestChallengeResponse = serde_json::from_value(options).unwrap();
+    let answer = authenticator
+        .do_authentication(Url::parse(ORIGIN).unwrap(), options)
+        .unwrap();
+    let confirmed = post_json(
+        &app,
+        "/api/passkey_verify_finish",
+        serde_json::json!({ "credential": answer, "next": "/account/security" }),
+    )
+    .await;
+    assert_eq!(confirmed.status().as_u16(), 200);
     // Removed, the passkey no longer signs in.
     let removed = app
         .post_form("/api/passkey_remove", &[("id", &credential_id)])
@@ -224,7 +247,8 @@ async fn a_passkey_is_the_second_factor_an_organisation_requires(pool: PgPool) {
     nurse.sign_in("nurse1").await;
     assert_eq!(card_status(&nurse).await, 401, "nothing before enrolment");
     let mut authenticator = phone();
-    register(&nurse, &mut authenticator, "iPhone").await;
+    nurse.redeem_enrolment_code(&pool, "nurse1").await;
+    register(&mut nurse, &mut authenticator, "iPhone").await;
     assert_eq!(
         card_status(&nurse).await,
         200,
@@ -272,6 +296,10 @@ async fn a_passkey_is_the_second_factor_an_organisation_requires(pool: PgPool) {
     )
     .await;
     assert_eq!(verified.status().as_u16(), 200);
+    assert!(
+        next.adopt_session(&verified),
+        "a new token after the second factor"
+    );
     assert_eq!(
         verified.json::<String>().await.unwrap(),
         "/",
@@ -307,7 +335,8 @@ async fn ceremonies_refuse_what_does_not_fit(pool: PgPool) {
         assert_eq!(r.status().as_u16(), 401, "{path} signed out");
     }
 
-    let nurse_app = app.clone_base().signed_in_as("nurse2").await;
+    let mut nurse_app = app.clone_base().signed_in_as("nurse2").await;
+    nurse_app.redeem_enrolment_code(&pool, "nurse2").await;
     let nurse = staff_id(&pool, "nurse2").await;
     let other = staff_id(&pool, "doctor1").await;
     // Finishing what was never started.
@@ -319,7 +348,7 @@ async fn ceremonies_refuse_what_does_not_fit(pool: PgPool) {
     .await;
     assert_eq!(r.status().as_u16(), 409);
     let mut authenticator = phone();
-    let credential_id = register(&nurse_app, &mut authenticator, "").await;
+    let credential_id = register(&mut nurse_app, &mut authenticator, "").await;
     let list = ok_json(nurse_app.post_form("/api/passkeys", &[]).await).await;
     assert!(
         !list[0]["name"].as_str().unwrap().is_empty(),
@@ -405,6 +434,7 @@ async fn ceremonies_refuse_what_does_not_fit(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn a_session_keeps_one_pending_ceremony_of_each_kind(pool: PgPool) {
     let app = spawn_app(pool.clone()).await.signed_in_as("nurse3").await;
+    app.redeem_enrolment_code(&pool, "nurse3").await;
     for _ in 0..3 {
         ok_json(post_json(&app, "/api/passkey_register_start", serde_json::json!({})).await).await;
     }

@@ -24,7 +24,8 @@ fn location(response: &reqwest::Response) -> String {
 async fn totp_enrolment_then_sign_in_with_a_code_or_a_recovery_code(pool: PgPool) {
     let card = [("patient_id", DEMO_PATIENT_1.to_string())];
     let card: Vec<(&str, &str)> = card.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let app = spawn_app(pool.clone()).await.signed_in_as("nurse1").await;
+    let mut app = spawn_app(pool.clone()).await.signed_in_as("nurse1").await;
+    app.redeem_enrolment_code(&pool, "nurse1").await;
 
     let setup: serde_json::Value = app
         .post_form("/api/totp_enrollment", &[])
@@ -43,12 +44,9 @@ async fn totp_enrolment_then_sign_in_with_a_code_or_a_recovery_code(pool: PgPool
         "a wrong first code does not enrol"
     );
     let code = code_at(&secret, now()).unwrap();
-    let codes: Vec<String> = app
-        .post_form("/api/totp_confirm", &[("code", &code)])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let confirmed = app.post_form("/api/totp_confirm", &[("code", &code)]).await;
+    app.adopt_session(&confirmed);
+    let codes: Vec<String> = confirmed.json().await.unwrap();
     assert_eq!(codes.len(), 10);
     assert_eq!(
         app.post_form("/api/night_card", &card)
@@ -89,6 +87,10 @@ async fn totp_enrolment_then_sign_in_with_a_code_or_a_recovery_code(pool: PgPool
         "{}",
         ok.status()
     );
+    assert!(
+        phone.adopt_session(&ok),
+        "a new token after the second factor"
+    );
     assert_eq!(
         phone
             .post_form("/api/night_card", &card)
@@ -108,6 +110,7 @@ async fn totp_enrolment_then_sign_in_with_a_code_or_a_recovery_code(pool: PgPool
                 &[("code", &codes[0].to_uppercase()), ("next", "/")],
             )
             .await;
+        tablet.adopt_session(&r);
         let status = tablet
             .post_form("/api/night_card", &card)
             .await
@@ -153,14 +156,18 @@ async fn an_organisation_can_make_the_second_factor_mandatory(pool: PgPool) {
     let (status, html) = nurse.get("/account/security").await;
     assert_eq!(status, 200);
     assert!(
-        html.contains("<svg"),
-        "the enrolment page shows the QR code"
+        html.contains("登録コード") && !html.contains("<svg"),
+        "the enrolment page asks for the administrator's code first"
     );
+    nurse.redeem_enrolment_code(&pool, "nurse1").await;
+    let (_, html) = nurse.get("/account/security").await;
+    assert!(html.contains("<svg"), "then shows the QR code");
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn one_totp_code_signs_in_once_even_when_sent_in_parallel(pool: PgPool) {
     let app = spawn_app(pool.clone()).await.signed_in_as("nurse1").await;
+    app.redeem_enrolment_code(&pool, "nurse1").await;
     let setup: serde_json::Value = app
         .post_form("/api/totp_enrollment", &[])
         .await
@@ -187,18 +194,22 @@ async fn one_totp_code_signs_in_once_even_when_sent_in_parallel(pool: PgPool) {
             let r = device
                 .post_form("/api/totp_verify", &[("code", &next_code), ("next", "/")])
                 .await;
-            r.status().as_u16()
+            (r.status().as_u16(), crate::common::session_from(&r))
         }
     }))
     .await;
     let card = [("patient_id", DEMO_PATIENT_1.to_string())];
     let card: Vec<(&str, &str)> = card.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut through = 0;
-    for device in &devices {
+    for (device, (_, renewed)) in devices.iter_mut().zip(&answers) {
+        if let Some(cookie) = renewed {
+            device.session = Some(cookie.clone());
+        }
         if device.post_form("/api/night_card", &card).await.status() == 200 {
             through += 1;
         }
     }
+    let answers: Vec<u16> = answers.iter().map(|(s, _)| *s).collect();
     assert_eq!(through, 1, "exactly one device got through: {answers:?}");
     // Refused as a used code (401), or, past five refusals, throttled (429).
     assert_eq!(

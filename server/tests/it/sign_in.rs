@@ -13,7 +13,7 @@ async fn a_session_cookie_is_httponly_secure_and_samesite(pool: PgPool) {
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("nc_session="))
+        .find(|v| v.starts_with("__Host-nc_session="))
         .expect("a session cookie")
         .to_owned();
     for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
@@ -57,7 +57,7 @@ fn sets_a_session(response: &reqwest::Response) -> bool {
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .any(|v| v.starts_with("nc_session=") && !v.starts_with("nc_session=;"))
+        .any(|v| v.starts_with("__Host-nc_session=") && !v.starts_with("__Host-nc_session=;"))
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -331,8 +331,8 @@ async fn hostile_input_gets_a_clear_error_never_a_500(pool: PgPool) {
     }
 
     // Invalid UTF-8 and junk in headers.
-    let raw =
-        reqwest::header::HeaderValue::from_bytes(b"nc_session=\xff\xfe; nc_lang=\xff").unwrap();
+    let raw = reqwest::header::HeaderValue::from_bytes(b"__Host-nc_session=\xff\xfe; nc_lang=\xff")
+        .unwrap();
     let r = app
         .client
         .get(app.url("/"))
@@ -346,7 +346,7 @@ async fn hostile_input_gets_a_clear_error_never_a_500(pool: PgPool) {
         .post(app.url("/api/night_card"))
         .header(
             "cookie",
-            reqwest::header::HeaderValue::from_bytes(b"nc_session=\x80").unwrap(),
+            reqwest::header::HeaderValue::from_bytes(b"__Host-nc_session=\x80").unwrap(),
         )
         .form(&[("patient_id", DEMO_PATIENT_1.to_string())])
         .send()

@@ -10,6 +10,8 @@ fn nightcall() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_nightcall"));
     cmd.env_remove("DATABASE_URL")
         .env_remove("NIGHTCALL_PG_BINDIR")
+        // The tests' fixed server key: no key file is written next to them.
+        .env("NIGHTCALL_SECRET_KEY", crate::common::TEST_SECRET_KEY_HEX)
         .env("RUST_LOG", "info")
         .env("NO_COLOR", "1")
         .stdin(Stdio::null());

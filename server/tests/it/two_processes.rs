@@ -49,6 +49,7 @@ impl Server {
     fn start(url: &str) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_nightcall"))
             .env("DATABASE_URL", url)
+            .env("NIGHTCALL_SECRET_KEY", crate::common::TEST_SECRET_KEY_HEX)
             .env("NIGHTCALL_ADDR", "127.0.0.1:0")
             .env("NIGHTCALL_ESCALATION_SECONDS_PER_MINUTE", "1")
             .env("RUST_LOG", "info")
@@ -271,6 +272,7 @@ async fn the_binary_refuses_a_network_address_while_the_demo_password_is_in_use(
     let url = database_url(&pool);
     let output = Command::new(env!("CARGO_BIN_EXE_nightcall"))
         .env("DATABASE_URL", &url)
+        .env("NIGHTCALL_SECRET_KEY", crate::common::TEST_SECRET_KEY_HEX)
         .env("NIGHTCALL_ADDR", "0.0.0.0:0")
         .env("NIGHTCALL_WORKER", "0")
         .env("RUST_LOG", "off")
@@ -291,6 +293,7 @@ async fn the_binary_refuses_a_network_address_while_the_demo_password_is_in_use(
         .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_nightcall"))
         .env("DATABASE_URL", &url)
+        .env("NIGHTCALL_SECRET_KEY", crate::common::TEST_SECRET_KEY_HEX)
         .env("NIGHTCALL_ADDR", "0.0.0.0:0")
         .env("NIGHTCALL_WORKER", "0")
         .env("RUST_LOG", "info")

@@ -167,7 +167,10 @@ pub async fn session_user(
         r#"select s.staff_id, s.second_factor_done,
                   st.organization_id, st.role, st.family_name || ' ' || st.given_name as "name!",
                   st.totp_enabled_at is not null as "totp_enabled!",
-                  o.require_second_factor
+                  o.require_second_factor,
+                  exists (select 1 from passkeys p where p.staff_id = s.staff_id) as "has_passkey!",
+                  s.reauthenticated_at, s.enrolment_granted_at is not null as "enrolment_granted!",
+                  s.stay_signed_in
              from sessions s
              join staff st on st.id = s.staff_id
              join organizations o on o.id = st.organization_id
@@ -191,6 +194,10 @@ pub async fn session_user(
             second_factor_done: row.second_factor_done,
             totp_enabled: row.totp_enabled,
             second_factor_required: row.require_second_factor,
+            has_passkey: row.has_passkey,
+            reauthenticated_at: row.reauthenticated_at,
+            enrolment_granted: row.enrolment_granted,
+            stay_signed_in: row.stay_signed_in,
         })
     }))
 }

@@ -9,7 +9,7 @@ use sqlx::PgPool;
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
-    /// The session cookie (`nc_session=…`) once signed in. Kept by hand:
+    /// The session cookie (`__Host-nc_session=…`) once signed in. Kept by hand:
     /// the cookie is `Secure`, and the test server speaks plain HTTP.
     pub session: Option<String>,
 }
@@ -54,6 +54,37 @@ impl TestApp {
         }
     }
 
+    /// Takes the new session cookie a response sets (the token changes
+    /// when the second factor completes); `true` if there was one.
+    pub fn adopt_session(&mut self, response: &reqwest::Response) -> bool {
+        match session_from(response) {
+            Some(cookie) => {
+                self.session = Some(cookie);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Issues an enrolment code for `login` (as `nightcall staff
+    /// enrolment-code` does) and redeems it in this session with the demo
+    /// password: the session may then enrol a first factor, and holds a
+    /// fresh proof.
+    pub async fn redeem_enrolment_code(&self, pool: &PgPool, login: &str) {
+        let code = issue_enrolment_code(pool, login).await;
+        let r = self
+            .post_form(
+                "/api/enrolment_code",
+                &[("code", &code), ("password", DEMO_PASSWORD)],
+            )
+            .await;
+        assert!(
+            r.status().is_success() || r.status().is_redirection(),
+            "redeeming an enrolment code for {login}: {}",
+            r.status()
+        );
+    }
+
     /// Signs in with the demo password and keeps the session cookie.
     pub async fn sign_in(&mut self, login_id: &str) -> reqwest::Response {
         self.session = None;
@@ -67,14 +98,7 @@ impl TestApp {
                 ],
             )
             .await;
-        self.session = response
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("nc_session=") && !v.starts_with("nc_session=;"))
-            .and_then(|v| v.split(';').next())
-            .map(str::to_owned);
+        self.session = session_from(&response);
         response
     }
 
@@ -90,6 +114,34 @@ impl TestApp {
     }
 }
 
+/// The session cookie (`name=value`) a response sets, if any.
+pub fn session_from(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("__Host-nc_session=") && !v.starts_with("__Host-nc_session=;"))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
+/// The fixed server key of the tests (never used outside them).
+pub const TEST_SECRET_KEY: [u8; 32] = [0x42; 32];
+/// The same key as `NIGHTCALL_SECRET_KEY` for a spawned binary.
+pub const TEST_SECRET_KEY_HEX: &str =
+    "4242424242424242424242424242424242424242424242424242424242424242";
+
+/// A fresh enrolment code for `login`, as an administrator issues it.
+pub async fn issue_enrolment_code(pool: &PgPool, login: &str) -> String {
+    app::ssr::secrets::install(TEST_SECRET_KEY);
+    app::ssr::enrolment::issue(pool, login, chrono::Utc::now())
+        .await
+        .expect("issue")
+        .expect("an active account")
+        .0
+}
+
 /// Seeds the demo data into `pool` (a fresh database from `#[sqlx::test]`)
 /// and serves the app on a free port.
 pub async fn spawn_app(pool: PgPool) -> TestApp {
@@ -98,6 +150,7 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
 
 /// [`spawn_app`] with other live-stream caps and re-check interval.
 pub async fn spawn_app_with(pool: PgPool, limits: app::ssr::state::StreamLimits) -> TestApp {
+    assert!(app::ssr::secrets::install(TEST_SECRET_KEY), "one key");
     demo::seed_demo(&pool).await.expect("seed demo data");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
