@@ -1,7 +1,7 @@
 // Who may see what, in a real browser: another station's nurse is refused,
 // break-glass opens the card and is reported, two-factor sign-in works.
 import { expect, test } from "@playwright/test";
-import { CARD_1, jsEnabled, signIn, totp, waitForHydration, openMenu } from "./helpers";
+import { CARD_1, jsEnabled, signIn, totp, waitForHydration, openMenu, redeemEnrolmentCode } from "./helpers";
 
 test("a signed-out visitor is sent to sign in and back to the card", async ({ page }, testInfo) => {
   await page.goto(CARD_1);
@@ -69,6 +69,9 @@ test("two-factor enrolment and sign-in with an authenticator code", async ({ pag
   const login = { "phone-js": "nurse5", "small-phone-js": "nurse7" }[testInfo.project.name] ?? "nurse4";
   await signIn(page, testInfo, login);
   await page.goto("/account/security");
+  await waitForHydration(page, testInfo);
+  // The first factor needs the administrator's enrolment code.
+  await redeemEnrolmentCode(page, login);
   await waitForHydration(page, testInfo);
   const secret = (await page.getByTestId("totp-secret").textContent())!.trim();
   await page.getByLabel(/6桁のコード/).fill(totp(secret));

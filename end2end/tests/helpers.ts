@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 // Shared steps for the browser tests.
 import { expect, type Page, type TestInfo } from "@playwright/test";
 import { createHmac } from "node:crypto";
@@ -70,4 +71,30 @@ export function totp(secretBase32: string, unixSeconds = Date.now() / 1000): str
   const offset = mac[mac.length - 1] & 0x0f;
   const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
   return value.toString().padStart(6, "0");
+}
+
+/**
+ * An administrator's one-time enrolment code for `login`, issued by the
+ * server command (`nightcall staff enrolment-code LOGIN`) against the
+ * browser tests' database, with the same server key (scripts/test sets
+ * E2E_DATABASE_URL, NIGHTCALL_SECRET_KEY and NIGHTCALL_BIN).
+ */
+export function enrolmentCode(login: string): string {
+  const bin = process.env.NIGHTCALL_BIN ?? "../target/debug/nightcall";
+  const out = execFileSync(bin, ["staff", "enrolment-code", login], {
+    env: { ...process.env, DATABASE_URL: process.env.E2E_DATABASE_URL ?? "" },
+    encoding: "utf8",
+  });
+  const code = /enrolment code for \S+: (\S+)/.exec(out)?.[1];
+  if (!code) throw new Error(`no enrolment code in: ${out}`);
+  return code;
+}
+
+/** On /account/security, redeems an enrolment code with the password. */
+export async function redeemEnrolmentCode(page: Page, login: string) {
+  const section = page.getByTestId("enrolment-code");
+  await section.getByLabel("登録コード").fill(enrolmentCode(login));
+  await section.getByLabel("パスワード").fill(DEMO_PASSWORD);
+  await section.getByRole("button", { name: "登録コードを確認" }).click();
+  await expect(page.getByTestId("enrolment-code")).toHaveCount(0);
 }
