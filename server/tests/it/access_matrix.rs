@@ -80,6 +80,18 @@ const SERVER_FUNCTIONS: &[(&str, Kind)] = &[
     ("/api/card_drafts", Kind::PatientScoped),
     // A refused plain form's error for the page it returns to (a code only).
     ("/api/form_flash", Kind::NoPatientData),
+    // --- issue 9: factors and sessions ---
+    // The signed-in user's own factors, proofs and sessions; who may use
+    // them (a password-only session, without a fresh proof) is checked in
+    // server/tests/it/factors.rs.
+    ("/api/security_state", Kind::NoPatientData),
+    ("/api/reauthenticate", Kind::NoPatientData),
+    ("/api/enrolment_code", Kind::NoPatientData),
+    ("/api/totp_reset", Kind::NoPatientData),
+    ("/api/recovery_codes_renew", Kind::NoPatientData),
+    ("/api/sessions", Kind::NoPatientData),
+    ("/api/session_end", Kind::NoPatientData),
+    ("/api/sessions_end_others", Kind::NoPatientData),
 ];
 
 /// The server functions that edit a card (`Action::EditCard`).
