@@ -50,8 +50,10 @@ pub fn LiveUpdates(
     #[cfg(not(feature = "hydrate"))]
     let _ = (stream, set_live, set_pending);
     view! {
+        // The words are always there and only shown once live, so the line
+        // takes the same room before and after: nothing below it moves.
         <p class="live" data-testid="live" data-live=move || live.get().to_string()>
-            {move || if live.get() { live_label.clone() } else { String::new() }}
+            {live_label}
         </p>
         <Show when=move || pending.get()>
             <p class="live-pending" role="status" data-testid="live-pending">
