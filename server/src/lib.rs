@@ -2,6 +2,7 @@
 //! HTTP router and demo data. `main.rs` only wires these together, so the
 //! integration tests can start the very same application on port 0.
 
+pub mod audit_chain;
 pub mod config;
 pub mod demo;
 pub mod demo_duty;
@@ -35,10 +36,66 @@ pub enum StartError {
     Listen { addr: String, cause: String },
     #[error(transparent)]
     Postgres(#[from] embedded_pg::PgError),
+    #[error("the audit log's chain is {0}")]
+    AuditChainBroken(String),
     #[error("server error: {0}")]
     Serve(String),
     #[error("refusing to listen on {addr}: an account still has the demo password; change every demo password first, or listen on 127.0.0.1 only")]
     DemoPasswordBeyondLoopback { addr: String },
+    #[error("refusing to serve as database role {role:?}: {why}; serve as a role that is a member of {RUNTIME_ROLE} only (see docs/security-database.md)")]
+    RuntimeRoleTooPowerful { role: String, why: &'static str },
+}
+
+/// The database role requests run as: rows only, no DDL, no TRUNCATE, the
+/// history tables append-only (granted by the migrations).
+pub const RUNTIME_ROLE: &str = embedded_pg::RUNTIME_ROLE;
+
+/// `pool`'s connection settings, acting as the runtime role: every
+/// connection starts with `role = nightcall_app` (the `SET ROLE` of the
+/// startup packet). For the tests, whose one superuser URL migrates, seeds
+/// and serves, and for an operator who gives the server one owner URL only.
+/// A real runtime login is stronger: a connection that was opened as the
+/// owner may `SET ROLE` back to it.
+pub fn as_runtime_role(pool: &PgPool) -> PgPool {
+    runtime_pool_options().connect_lazy_with(
+        (*pool.connect_options())
+            .clone()
+            .options([("role", RUNTIME_ROLE)]),
+    )
+}
+
+fn runtime_pool_options() -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(5))
+}
+
+/// Refuses a runtime connection that could rewrite what it must only add
+/// to: a superuser, or a role that owns the audit log.
+pub async fn check_runtime_role(pool: &PgPool) -> Result<(), StartError> {
+    let row: (String, bool, bool) = sqlx::query_as(
+        "select current_user::text,
+                (select rolsuper or rolbypassrls from pg_roles where rolname = current_user),
+                pg_has_role(current_user, (select relowner from pg_class
+                                            where oid = 'audit_log'::regclass), 'usage')",
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(|e| StartError::Migrations(e.to_string()))?;
+    let (role, superuser, owner) = row;
+    if superuser {
+        return Err(StartError::RuntimeRoleTooPowerful {
+            role,
+            why: "it is a superuser",
+        });
+    }
+    if owner {
+        return Err(StartError::RuntimeRoleTooPowerful {
+            role,
+            why: "it owns the tables",
+        });
+    }
+    Ok(())
 }
 
 /// Connects to PostgreSQL, failing fast with a readable error when the server
@@ -58,9 +115,7 @@ pub async fn connect(url: &str) -> Result<PgPool, StartError> {
         .parse::<sqlx::postgres::PgConnectOptions>()
         .map_err(unreachable)?
         .options([("random_page_cost", "1.1")]);
-    PgPoolOptions::new()
-        .max_connections(16)
-        .acquire_timeout(Duration::from_secs(5))
+    runtime_pool_options()
         .connect_with(options)
         .await
         .map_err(unreachable)

@@ -6,6 +6,7 @@ mod common;
 mod access_matrix;
 mod argon2_cost;
 mod card;
+mod database_roles;
 mod duty;
 mod escalation;
 mod night_card;
