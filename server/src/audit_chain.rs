@@ -94,9 +94,15 @@ pub fn link_hash(prev: Option<&[u8]>, seq: i64, row: &AuditRowFields<'_>) -> [u8
     field(&mut canonical, Some(&seq.to_string()));
     field(&mut canonical, Some(&row.id.to_string()));
     field(&mut canonical, Some(&row.at.timestamp_micros().to_string()));
-    field(&mut canonical, row.staff_id.map(|u| u.to_string()).as_deref());
+    field(
+        &mut canonical,
+        row.staff_id.map(|u| u.to_string()).as_deref(),
+    );
     field(&mut canonical, row.session_hash.map(hex).as_deref());
-    field(&mut canonical, row.patient_id.map(|u| u.to_string()).as_deref());
+    field(
+        &mut canonical,
+        row.patient_id.map(|u| u.to_string()).as_deref(),
+    );
     let ids: Vec<String> = row.patient_ids.iter().map(Uuid::to_string).collect();
     field(&mut canonical, Some(&ids.join(",")));
     field(&mut canonical, Some(row.action));
@@ -150,7 +156,15 @@ pub async fn verify(pool: &PgPool) -> Result<Verdict, sqlx::Error> {
             if r.prev_hash.as_deref() != prev.as_deref() {
                 return Ok(broken("it does not follow the previous link"));
             }
-            let (Some(id), Some(at), Some(patient_ids), Some(action), Some(outcome), Some(detail), Some(ip)) = (
+            let (
+                Some(id),
+                Some(at),
+                Some(patient_ids),
+                Some(action),
+                Some(outcome),
+                Some(detail),
+                Some(ip),
+            ) = (
                 r.id,
                 r.at,
                 r.patient_ids.as_deref(),
@@ -158,7 +172,8 @@ pub async fn verify(pool: &PgPool) -> Result<Verdict, sqlx::Error> {
                 r.outcome.as_deref(),
                 r.detail.as_deref(),
                 r.ip.as_deref(),
-            ) else {
+            )
+            else {
                 return Ok(broken("its audit row was removed"));
             };
             let hash = link_hash(

@@ -100,7 +100,9 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
         }
     }
     if database_migrate_url.is_some() && database_url.is_none() {
-        return Err("DATABASE_MIGRATE_URL needs DATABASE_URL (the runtime role's connection)".into());
+        return Err(
+            "DATABASE_MIGRATE_URL needs DATABASE_URL (the runtime role's connection)".into(),
+        );
     }
     let seed_env = matches!(
         env("NIGHTCALL_SEED_DEMO").as_deref(),
@@ -248,7 +250,10 @@ mod tests {
             })
         );
         assert_eq!(
-            run(&["audit", "verify"], &[("DATABASE_URL", "postgres://a@b/c")]),
+            run(
+                &["audit", "verify"],
+                &[("DATABASE_URL", "postgres://a@b/c")]
+            ),
             Ok(Command::AuditVerify {
                 database_url: Some("postgres://a@b/c".into()),
                 data_dir: ".data/pg".into()

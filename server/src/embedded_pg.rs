@@ -207,7 +207,8 @@ impl EmbeddedPostgres {
         self.ensure_database(db).await?;
         let owner_password = self.password_of(OWNER_ROLE)?;
         let app_password = self.password_of(RUNTIME_ROLE)?;
-        let fail = |step: &'static str| move |e: sqlx::Error| self.command_error(step, e.to_string());
+        let fail =
+            |step: &'static str| move |e: sqlx::Error| self.command_error(step, e.to_string());
         let admin = sqlx::PgPool::connect(&self.url(db))
             .await
             .map_err(fail("connect"))?;

@@ -35,6 +35,11 @@ pub enum AuditAction {
     SignOut,
     ListPatients,
     SearchPatients,
+    ReadHandoffs,
+    ReadNotices,
+    ReadBoard,
+    WatchCall,
+    WatchBoard,
     /// A code this build does not know (written by a newer server).
     Other,
 }
@@ -66,6 +71,11 @@ impl AuditAction {
             "sign_out" => Self::SignOut,
             "list_patients" => Self::ListPatients,
             "search_patients" => Self::SearchPatients,
+            "read_handoffs" => Self::ReadHandoffs,
+            "read_notices" => Self::ReadNotices,
+            "read_board" => Self::ReadBoard,
+            "watch_call" => Self::WatchCall,
+            "watch_board" => Self::WatchBoard,
             _ => Self::Other,
         }
     }
@@ -313,6 +323,11 @@ mod tests {
             ("sign_out", A::SignOut),
             ("list_patients", A::ListPatients),
             ("search_patients", A::SearchPatients),
+            ("read_handoffs", A::ReadHandoffs),
+            ("read_notices", A::ReadNotices),
+            ("read_board", A::ReadBoard),
+            ("watch_call", A::WatchCall),
+            ("watch_board", A::WatchBoard),
             ("something_new", A::Other),
         ];
         for (code, expected) in cases {

@@ -115,6 +115,11 @@ fn action_key(action: AuditAction) -> Key {
         A::SignOut => Key::AuditActSignOut,
         A::ListPatients => Key::AuditActListPatients,
         A::SearchPatients => Key::AuditActSearchPatients,
+        A::ReadHandoffs => Key::AuditActReadHandoffs,
+        A::ReadNotices => Key::AuditActReadNotices,
+        A::ReadBoard => Key::AuditActReadBoard,
+        A::WatchCall => Key::AuditActWatchCall,
+        A::WatchBoard => Key::AuditActWatchBoard,
         A::Other => Key::AuditActOther,
     }
 }

@@ -61,7 +61,11 @@ async fn the_runtime_role_cannot_rewrite_the_audit_log_or_the_history(pool: PgPo
     }
     let error = refused(&runtime, "set session_replication_role = replica").await;
     assert!(error.contains("permission denied"), "{error}");
-    let error = refused(&runtime, "insert into audit_chain (seq, audit_id, row_hash) values (999999, 1, '\\x00')").await;
+    let error = refused(
+        &runtime,
+        "insert into audit_chain (seq, audit_id, row_hash) values (999999, 1, '\\x00')",
+    )
+    .await;
     assert!(error.contains("permission denied"), "{error}");
 
     // The timeline and the card history: a correction is a new entry.
@@ -154,11 +158,12 @@ async fn audit_verify_finds_the_row_the_owner_changed(pool: PgPool) {
     assert_eq!(n, rows + 160);
 
     // The owner changes one row behind the triggers' back.
-    let victim: i64 =
-        sqlx::query_scalar("select id from audit_log where action = 'read_card' order by id limit 1")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let victim: i64 = sqlx::query_scalar(
+        "select id from audit_log where action = 'read_card' order by id limit 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     let mut tx = pool.begin().await.unwrap();
     for sql in [
         "alter table audit_log disable trigger audit_log_no_update",
@@ -173,7 +178,9 @@ async fn audit_verify_finds_the_row_the_owner_changed(pool: PgPool) {
     }
     tx.commit().await.unwrap();
     match verify(&pool).await.unwrap() {
-        Verdict::Broken { audit_id, at, why, .. } => {
+        Verdict::Broken {
+            audit_id, at, why, ..
+        } => {
             assert_eq!(audit_id, Some(victim));
             assert!(at.is_some());
             assert!(why.contains("changed"), "{why}");

@@ -9,6 +9,7 @@ mod card;
 mod database_roles;
 mod duty;
 mod escalation;
+mod list_access;
 mod night_card;
 mod passkeys;
 mod password_change;
