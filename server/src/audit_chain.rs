@@ -1,8 +1,9 @@
-//! `nightcall audit verify`: walks the audit log's hash chain
-//! (`audit_chain`, written at commit by the database, see migration
-//! `20261202000210_audit_chain.sql`) and recomputes every link here, in
-//! Rust, so a function replaced in the database cannot vouch for a row it
-//! changed.
+//! The audit log's hash chain: [`seal`] links the committed rows not yet
+//! linked (the sealer task calls it once a second, see `worker.rs` and
+//! migration `20261202000230_audit_sealer.sql`), and [`verify`] — `nightcall
+//! audit verify` — walks the chain (`audit_chain`) and recomputes every link
+//! here, in Rust, so a function replaced in the database cannot vouch for a
+//! row it changed.
 //!
 //! A link is sha256(previous link's hash || canonical bytes of the row);
 //! the canonical bytes are, for each field in order, `N` for null or
@@ -14,17 +15,67 @@
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
+use std::time::Duration;
 use uuid::Uuid;
+
+/// Rows linked per sealing transaction.
+pub const SEAL_BATCH: i32 = 5000;
+
+/// A row waiting longer than this for its link means no sealer runs.
+pub const SEAL_OVERDUE: Duration = Duration::from_secs(60);
+
+/// What one [`seal`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sealed {
+    /// This many rows were linked (0: nothing was waiting).
+    Linked(i64),
+    /// Another sealer (this or another server process) was at work.
+    Busy,
+}
+
+/// Links every committed audit row that has no link yet, a batch per
+/// transaction, after the chain's head. Safe to call from several processes
+/// at once: the database lets one sealer work and tells the others
+/// [`Sealed::Busy`] (see the migration).
+pub async fn seal(pool: &PgPool) -> Result<Sealed, sqlx::Error> {
+    let mut linked = 0_i64;
+    loop {
+        let n = sqlx::query_scalar!("select audit_chain_seal($1)", SEAL_BATCH)
+            .fetch_one(pool)
+            .await?;
+        match n {
+            None if linked == 0 => return Ok(Sealed::Busy),
+            None => return Ok(Sealed::Linked(linked)),
+            Some(n) => {
+                linked += i64::from(n);
+                if n < SEAL_BATCH {
+                    return Ok(Sealed::Linked(linked));
+                }
+            }
+        }
+    }
+}
 
 /// What the walk found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    /// Every row is linked, in order, and every hash matches.
+    /// Every link is in order and every hash matches; `unsealed` rows are
+    /// committed but wait for their link (for less than [`SEAL_OVERDUE`]).
     Intact {
         rows: i64,
         /// The last link, hex (empty for an empty log): keep it elsewhere
         /// to detect a rewrite of the whole chain later.
         head: String,
+        unsealed: i64,
+    },
+    /// The links hold, but a row has waited for its link longer than
+    /// [`SEAL_OVERDUE`]: no sealer runs (or its queue entry was removed).
+    Overdue {
+        rows: i64,
+        unsealed: i64,
+        /// The oldest such row.
+        audit_id: i64,
+        at: DateTime<Utc>,
     },
     /// The first link that does not hold.
     Broken {
@@ -39,7 +90,27 @@ pub enum Verdict {
 impl std::fmt::Display for Verdict {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Verdict::Intact { rows, head } => write!(f, "ok, {rows} rows (last link {head})"),
+            Verdict::Intact {
+                rows,
+                head,
+                unsealed,
+            } => write!(
+                f,
+                "ok, {rows} rows linked (last link {head}), {unsealed} not sealed yet"
+            ),
+            Verdict::Overdue {
+                rows,
+                unsealed,
+                audit_id,
+                at,
+            } => write!(
+                f,
+                "not sealed: {unsealed} rows wait for their link, audit row {audit_id} ({}) \
+                 for more than {} s; is a server with the sealer running? \
+                 ({rows} rows linked, every link holds)",
+                at.to_rfc3339(),
+                SEAL_OVERDUE.as_secs()
+            ),
             Verdict::Broken {
                 audit_id,
                 at,
@@ -202,25 +273,38 @@ pub async fn verify(pool: &PgPool) -> Result<Verdict, sqlx::Error> {
             break;
         }
     }
-    // Every committed row is linked in its own transaction; a row without
-    // a link was written with the chain's trigger switched off.
-    let unlinked = sqlx::query!(
-        r#"select a.id, a.at from audit_log a
-            where not exists (select 1 from audit_chain c where c.audit_id = a.id)
-            order by a.id limit 1"#
+    // The rows without a link: waiting for the sealer, unless one waits
+    // far too long. Found over the whole log, not through the sealer's
+    // queue, so a row kept out of the queue is found too.
+    let unsealed = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from audit_log a
+            where not exists (select 1 from audit_chain c where c.audit_id = a.id)"#
     )
-    .fetch_optional(pool)
+    .fetch_one(pool)
     .await?;
-    if let Some(row) = unlinked {
-        return Ok(Verdict::Broken {
-            audit_id: Some(row.id),
-            at: Some(row.at),
-            seq: expected_seq,
-            why: "the row has no link (written with the chain switched off)",
-        });
+    let rows = expected_seq - 1;
+    if unsealed > 0 {
+        let overdue = sqlx::query!(
+            r#"select a.id, a.at from audit_log a
+                where not exists (select 1 from audit_chain c where c.audit_id = a.id)
+                  and a.at < now() - make_interval(secs => $1)
+                order by a.at, a.id limit 1"#,
+            SEAL_OVERDUE.as_secs_f64(),
+        )
+        .fetch_optional(pool)
+        .await?;
+        if let Some(row) = overdue {
+            return Ok(Verdict::Overdue {
+                rows,
+                unsealed,
+                audit_id: row.id,
+                at: row.at,
+            });
+        }
     }
     Ok(Verdict::Intact {
-        rows: expected_seq - 1,
+        rows,
         head: prev.as_deref().map(hex).unwrap_or_default(),
+        unsealed,
     })
 }

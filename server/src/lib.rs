@@ -129,8 +129,9 @@ pub async fn migrate(pool: &PgPool) -> Result<(), StartError> {
         .map_err(|e| StartError::Migrations(e.to_string()))
 }
 
-/// The escalation worker's own small pool (from the request pool's
-/// settings), so request load can never stop escalation.
+/// The background workers' own small pool (from the request pool's
+/// settings), so request load can never stop escalation or sealing: one
+/// connection for each.
 pub fn worker_pool(pool: &PgPool) -> PgPool {
     PgPoolOptions::new()
         .max_connections(2)
@@ -138,25 +139,29 @@ pub fn worker_pool(pool: &PgPool) -> PgPool {
         .connect_lazy_with((*pool.connect_options()).clone())
 }
 
-/// Starts the escalation worker on its own pool; dropping the handle does
-/// not stop it, [`Worker::stop`] does.
+/// Starts the escalation worker and the audit sealer on their own pool;
+/// dropping the handle does not stop them, [`Worker::stop`] does.
 pub fn start_worker(pool: &PgPool) -> Worker {
     let pool = worker_pool(pool);
     Worker {
         task: worker::spawn(pool.clone()),
+        sealer: worker::spawn_sealer(pool.clone()),
         pool,
     }
 }
 
 pub struct Worker {
     task: tokio::task::JoinHandle<()>,
+    sealer: tokio::task::JoinHandle<()>,
     pool: PgPool,
 }
 
 impl Worker {
     pub async fn stop(self) {
         self.task.abort();
+        self.sealer.abort();
         let _ = self.task.await;
+        let _ = self.sealer.await;
         self.pool.close().await;
     }
 }

@@ -4,7 +4,7 @@
 //! hash chain shows a row the owner changed behind everyone's back.
 
 use crate::common::spawn_app;
-use server::audit_chain::{verify, Verdict};
+use server::audit_chain::{seal, verify, Sealed, Verdict};
 use sqlx::PgPool;
 
 /// The error PostgreSQL gives the runtime role for `sql`; panics if the
@@ -61,12 +61,23 @@ async fn the_runtime_role_cannot_rewrite_the_audit_log_or_the_history(pool: PgPo
     }
     let error = refused(&runtime, "set session_replication_role = replica").await;
     assert!(error.contains("permission denied"), "{error}");
+    for sql in [
+        "insert into audit_chain (seq, audit_id, row_hash) values (999999, 1, '\\x00')",
+        "insert into audit_unsealed (audit_id) values (999999)",
+        "delete from audit_unsealed",
+    ] {
+        let error = refused(&runtime, sql).await;
+        assert!(error.contains("permission denied"), "{sql}: {error}");
+    }
     let error = refused(
         &runtime,
-        "insert into audit_chain (seq, audit_id, row_hash) values (999999, 1, '\\x00')",
+        "alter table audit_log disable trigger audit_log_enqueue",
     )
     .await;
-    assert!(error.contains("permission denied"), "{error}");
+    assert!(error.contains("must be owner"), "{error}");
+    // It may seal (the server's sealer runs on its login): that links the
+    // rows with their true hashes, nothing else.
+    assert!(matches!(seal(&runtime).await, Ok(Sealed::Linked(n)) if n >= 1));
 
     // The timeline and the card history: a correction is a new entry.
     for sql in [
@@ -125,15 +136,30 @@ async fn audit_verify_finds_the_row_the_owner_changed(pool: PgPool) {
         .await
         .unwrap();
     assert!(rows >= 2, "sign-in and the read");
+    // Nothing is linked at commit: the rows wait for the sealer.
+    assert_eq!(
+        verify(&pool).await.unwrap(),
+        Verdict::Intact {
+            rows: 0,
+            head: String::new(),
+            unsealed: rows
+        }
+    );
+    assert_eq!(seal(&pool).await.unwrap(), Sealed::Linked(rows));
     match verify(&pool).await.unwrap() {
-        Verdict::Intact { rows: n, head } => {
-            assert_eq!(n, rows);
+        Verdict::Intact {
+            rows: n,
+            head,
+            unsealed,
+        } => {
+            assert_eq!((n, unsealed), (rows, 0));
             assert_eq!(head.len(), 64);
         }
         broken => panic!("an intact chain: {broken}"),
     }
 
-    // Concurrent writers (several server processes): one chain, no gaps.
+    // 16 concurrent writers (as from several server processes), then one
+    // seal: one chain, no gaps, every row linked once.
     let mut tasks = Vec::new();
     for i in 0..16 {
         let pool = pool.clone();
@@ -152,10 +178,17 @@ async fn audit_verify_finds_the_row_the_owner_changed(pool: PgPool) {
     for t in tasks {
         t.await.unwrap();
     }
-    let Verdict::Intact { rows: n, .. } = verify(&pool).await.unwrap() else {
+    assert_eq!(seal(&pool).await.unwrap(), Sealed::Linked(160));
+    let Verdict::Intact {
+        rows: n,
+        unsealed: 0,
+        ..
+    } = verify(&pool).await.unwrap()
+    else {
         panic!("concurrent inserts keep the chain intact")
     };
     assert_eq!(n, rows + 160);
+    crate::audit_sealer::assert_every_row_linked_once(&pool).await;
 
     // The owner changes one row behind the triggers' back.
     let victim: i64 = sqlx::query_scalar(
@@ -190,19 +223,47 @@ async fn audit_verify_finds_the_row_the_owner_changed(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn audit_verify_finds_a_row_written_with_the_chain_switched_off(pool: PgPool) {
+async fn audit_verify_finds_a_row_kept_from_the_sealer(pool: PgPool) {
+    // The owner writes a row with the queue's trigger switched off: the
+    // sealer never sees it, verify does (over the whole log), first as
+    // waiting, then — a minute on — as a problem.
     let mut tx = pool.begin().await.unwrap();
     for sql in [
-        "alter table audit_log disable trigger audit_log_chain",
+        "alter table audit_log disable trigger audit_log_enqueue",
         "insert into audit_log (action, outcome) values ('read_card', 'allowed')",
-        "alter table audit_log enable trigger audit_log_chain",
+        "alter table audit_log enable trigger audit_log_enqueue",
+    ] {
+        sqlx::query(sql).execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    assert_eq!(seal(&pool).await.unwrap(), Sealed::Linked(0));
+    let verdict = verify(&pool).await.unwrap();
+    assert!(
+        matches!(verdict, Verdict::Intact { unsealed: 1, .. }),
+        "{verdict}"
+    );
+    let hidden: i64 = sqlx::query_scalar("select max(id) from audit_log")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    for sql in [
+        "alter table audit_log disable trigger audit_log_no_update",
+        "update audit_log set at = now() - interval '2 minutes'",
+        "alter table audit_log enable trigger audit_log_no_update",
     ] {
         sqlx::query(sql).execute(&mut *tx).await.unwrap();
     }
     tx.commit().await.unwrap();
     let verdict = verify(&pool).await.unwrap();
-    assert!(
-        matches!(verdict, Verdict::Broken { why, .. } if why.contains("no link")),
-        "{verdict}"
-    );
+    match &verdict {
+        Verdict::Overdue {
+            audit_id,
+            unsealed: 1,
+            ..
+        } => assert_eq!(*audit_id, hidden),
+        other => panic!("an overdue row: {other}"),
+    }
+    let line = verdict.to_string();
+    assert!(line.contains("sealer") && !line.contains('\n'), "{line}");
 }

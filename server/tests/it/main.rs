@@ -5,6 +5,7 @@ mod common;
 
 mod access_matrix;
 mod argon2_cost;
+mod audit_sealer;
 mod card;
 mod database_roles;
 mod duty;
