@@ -40,6 +40,13 @@ pub async fn search_audit(patient: String, staff: String) -> Result<Vec<AuditRow
         audit::record(&pool, &user, None, "read_audit", "denied", "").await?;
         return Err(request::fail(AppError::Forbidden));
     }
+    // A NUL is no text PostgreSQL takes (the query would fail as a 500),
+    // and no name or id holds a control character.
+    if patient.chars().chain(staff.chars()).any(char::is_control) {
+        return Err(request::fail(AppError::Invalid(
+            "audit_search:control_characters".into(),
+        )));
+    }
     let patient = patient.trim().chars().take(100).collect::<String>();
     let staff = staff.trim().chars().take(100).collect::<String>();
     // A patient is found in the rows about them alone and in the reads

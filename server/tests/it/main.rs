@@ -6,6 +6,7 @@ mod common;
 mod access_matrix;
 mod argon2_cost;
 mod audit_sealer;
+mod bad_input;
 mod card;
 mod database_roles;
 mod duty;
