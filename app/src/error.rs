@@ -172,14 +172,37 @@ impl AppError {
     }
 }
 
+/// The field a deserializer's message names (`` missing field `call_id` ``,
+/// or a bare field name), else `input`: never the message itself.
+fn field_of_parse_error(detail: &str) -> String {
+    let is_code = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    };
+    if is_code(detail) {
+        return detail.to_owned();
+    }
+    detail
+        .split_once("field `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(name, _)| name)
+        .filter(|name| is_code(name))
+        .unwrap_or("input")
+        .to_owned()
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // Arguments that fail to deserialize are the client's fault.
+            // The parser's own words ("missing field `x`", "number too
+            // large to fit in target type") would reach the client: keep
+            // the field it names, if any, as the code.
             ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
-                AppError::Invalid(detail)
+                AppError::Invalid(field_of_parse_error(&detail))
             }
             other => AppError::Transport(other.to_string()),
         }
@@ -217,6 +240,25 @@ mod tests {
                 AppError::from_query_value(&error.to_query_value()),
                 Some(error.clone())
             );
+        }
+    }
+
+    #[test]
+    fn a_parse_error_reaches_the_client_as_a_field_code_only() {
+        let cases = [
+            ("missing field `call_id`", "call_id"),
+            ("call_id", "call_id"),
+            ("number too large to fit in target type", "input"),
+            ("provided string was not `true` or `false`", "input"),
+            (
+                "UUID parsing failed: invalid character: found `x` at 0",
+                "input",
+            ),
+            ("unknown field `Evil Name`", "input"),
+        ];
+        for (detail, code) in cases {
+            let error = AppError::from_server_fn_error(ServerFnErrorErr::Args(detail.into()));
+            assert_eq!(error, AppError::Invalid(code.into()), "{detail}");
         }
     }
 

@@ -23,13 +23,24 @@ pub enum Command {
         database_url: Option<String>,
         data_dir: PathBuf,
     },
+    /// Walk the audit log's hash chain (`DATABASE_URL`, or the embedded
+    /// cluster in `data_dir`) and report the first broken link.
+    AuditVerify {
+        database_url: Option<String>,
+        data_dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServeConfig {
     pub addr: SocketAddr,
-    /// `None`: start the embedded cluster in `data_dir`.
+    /// `None`: start the embedded cluster in `data_dir`. The connection
+    /// requests run on (`DATABASE_URL`).
     pub database_url: Option<String>,
+    /// The owner's connection for migrations and the demo seed
+    /// (`DATABASE_MIGRATE_URL`). Without it `DATABASE_URL` migrates, and
+    /// requests run on it as the runtime role (`SET ROLE`).
+    pub database_migrate_url: Option<String>,
     pub data_dir: PathBuf,
     pub site_root: String,
     /// Seed the demo data even though `DATABASE_URL` is set.
@@ -71,6 +82,15 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
                 _ => Err("usage: nightcall staff enrolment-code LOGIN".into()),
             };
         }
+        Some("audit") => {
+            return match (rest.next(), rest.next()) {
+                (Some("verify"), None) => Ok(Command::AuditVerify {
+                    database_url: env("DATABASE_URL").filter(|u| !u.trim().is_empty()),
+                    data_dir: data_dir.join("pg"),
+                }),
+                _ => Err("usage: nightcall audit verify".into()),
+            };
+        }
         Some(other) if other != "--seed-demo" => {
             return Err(format!(
                 "unknown command {other:?}; usage: nightcall [serve] [--seed-demo] | nightcall db start|stop [--data-dir DIR]"
@@ -84,13 +104,24 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
         format!("NIGHTCALL_ADDR={addr_text:?} is not an address like 127.0.0.1:3000")
     })?;
     let database_url = env("DATABASE_URL").filter(|u| !u.trim().is_empty());
-    if let Some(url) = &database_url {
-        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-            return Err(format!(
-                "DATABASE_URL must start with postgres:// (got {:?})",
-                redact_url(url)
-            ));
+    let database_migrate_url = env("DATABASE_MIGRATE_URL").filter(|u| !u.trim().is_empty());
+    for (name, url) in [
+        ("DATABASE_URL", &database_url),
+        ("DATABASE_MIGRATE_URL", &database_migrate_url),
+    ] {
+        if let Some(url) = url {
+            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                return Err(format!(
+                    "{name} must start with postgres:// (got {:?})",
+                    redact_url(url)
+                ));
+            }
         }
+    }
+    if database_migrate_url.is_some() && database_url.is_none() {
+        return Err(
+            "DATABASE_MIGRATE_URL needs DATABASE_URL (the runtime role's connection)".into(),
+        );
     }
     let seed_env = matches!(
         env("NIGHTCALL_SEED_DEMO").as_deref(),
@@ -101,6 +132,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
         streams,
         addr,
         database_url,
+        database_migrate_url,
         data_dir,
         site_root: env("NIGHTCALL_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
         seed_demo: seed_flag || seed_env,
@@ -165,6 +197,7 @@ mod tests {
             panic!("expected serve")
         };
         assert_eq!(config.database_url, None);
+        assert_eq!(config.database_migrate_url, None);
         assert_eq!(config.addr, "127.0.0.1:3000".parse().unwrap());
         assert_eq!(config.data_dir, PathBuf::from(".data"));
         assert!(!config.seed_demo);
@@ -191,7 +224,20 @@ mod tests {
     #[test]
     fn bad_configuration_is_a_readable_error() {
         type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
-        let cases: [Case; 6] = [
+        let cases: [Case; 8] = [
+            (
+                &[],
+                &[("DATABASE_MIGRATE_URL", "postgres://owner@h/db")],
+                "needs DATABASE_URL",
+            ),
+            (
+                &[],
+                &[
+                    ("DATABASE_URL", "postgres://app@h/db"),
+                    ("DATABASE_MIGRATE_URL", "mysql://x"),
+                ],
+                "DATABASE_MIGRATE_URL must start",
+            ),
             (&[], &[("NIGHTCALL_ADDR", "localhost")], "NIGHTCALL_ADDR"),
             (
                 &[],
@@ -222,6 +268,17 @@ mod tests {
                 data_dir: "/tmp/x".into()
             })
         );
+        assert_eq!(
+            run(
+                &["audit", "verify"],
+                &[("DATABASE_URL", "postgres://a@b/c")]
+            ),
+            Ok(Command::AuditVerify {
+                database_url: Some("postgres://a@b/c".into()),
+                data_dir: ".data/pg".into()
+            })
+        );
+        assert!(run(&["audit", "rewrite"], &[]).is_err());
         assert_eq!(
             run(&["db", "stop"], &[]),
             Ok(Command::DbStop {

@@ -7,12 +7,38 @@
 //! with another PostgreSQL on the machine. PostgreSQL refuses to run as root;
 //! when we are root (CI, containers) the server runs as the `postgres` user
 //! that Debian's package creates, and owns only the data folder.
+//!
+//! Three roles (see docs/security-database.md):
+//!
+//! * `nightcall`, the bootstrap superuser, trusted on the socket only: the
+//!   socket folder is 0700, so only the account that owns `.data` (which
+//!   can read the data files anyway) and root reach it; a password would
+//!   protect nothing more. The server never serves requests as it.
+//! * `nightcall_owner` owns the database and its tables and runs the
+//!   migrations (and the demo seed).
+//! * `nightcall_app` serves requests: rows only, no DDL, no TRUNCATE,
+//!   append-only history (granted by the migrations).
+//!
+//! The two login roles sign in with scram-sha-256 passwords generated on
+//! first start and kept in the cluster folder (`<role>.password`, 0600).
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use tokio::process::Command;
 
 const SUPERUSER: &str = "nightcall";
+/// The role that owns the schema and runs the migrations.
+pub const OWNER_ROLE: &str = "nightcall_owner";
+/// The role requests run as (created by the migrations as a group role;
+/// given a login here).
+pub const RUNTIME_ROLE: &str = "nightcall_app";
+/// Only the bootstrap superuser is trusted, and only on the socket in the
+/// 0700 folder; every other role needs its password.
+const PG_HBA: &str = "# Written by nightcall (server/src/embedded_pg.rs); rewritten on every start.
+# Unix socket only (listen_addresses = ''), in a folder only its owner reaches.
+local all nightcall trust
+local all all scram-sha-256
+";
 const SOCKET_PORT: u16 = 5432;
 const INSTALL_HINT: &str = "install them with: sudo apt-get install -y postgresql (Debian/Ubuntu) or brew install postgresql (macOS)";
 
@@ -80,7 +106,23 @@ impl EmbeddedPostgres {
             )
             .await?;
         }
-        if !pg.is_running().await {
+        // Every start: a cluster made before the roles existed trusted
+        // every local user; the file is the rule now.
+        let hba = pg.data_dir.join("pg_hba.conf");
+        let hba_changed = std::fs::read_to_string(&hba).ok().as_deref() != Some(PG_HBA);
+        if hba_changed {
+            // Writing in place keeps the file's owner (the service user).
+            std::fs::write(&hba, PG_HBA).map_err(|e| folder_error(&hba, e))?;
+        }
+        let running = pg.is_running().await;
+        if running && hba_changed {
+            pg.run(
+                "pg_ctl reload",
+                &["reload".as_ref(), "-D".as_ref(), pg.data_dir.as_os_str()],
+            )
+            .await?;
+        }
+        if !running {
             let options = format!(
                 "-c listen_addresses='' -k {} -p {SOCKET_PORT} -c fsync=on",
                 pg.socket_dir.display()
@@ -125,6 +167,124 @@ impl EmbeddedPostgres {
         )
     }
 
+    /// The URL of database `db` as `role`, with its password.
+    pub fn url_as(&self, role: &str, password: &str, db: &str) -> String {
+        format!(
+            "postgres://{role}:{password}@localhost/{db}?host={}&port={SOCKET_PORT}",
+            self.socket_dir.display()
+        )
+    }
+
+    /// The password of login role `role`, generated on first use and kept
+    /// in the cluster folder (0600).
+    fn password_of(&self, role: &str) -> Result<String, PgError> {
+        use std::os::unix::fs::PermissionsExt;
+        let file = self.socket_dir.join(format!("{role}.password"));
+        if let Ok(text) = std::fs::read_to_string(&file) {
+            let text = text.trim();
+            if text.len() >= 32 && text.chars().all(|c| c.is_ascii_hexdigit()) {
+                return Ok(text.to_owned());
+            }
+        }
+        // 2 × 122 random bits from the operating system, hex: nothing in
+        // it needs quoting in a URL or in SQL.
+        let password = format!(
+            "{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
+        std::fs::write(&file, &password).map_err(|e| folder_error(&file, e))?;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| folder_error(&file, e))?;
+        Ok(password)
+    }
+
+    /// Creates database `db` owned by the owner role, gives the owner and
+    /// the runtime role their logins, and hands a database made before the
+    /// roles existed (owned by the superuser) to the owner. Returns the
+    /// owner's URL (migrations, seed) and the runtime role's URL (requests).
+    pub async fn ensure_app_database(&self, db: &str) -> Result<(String, String), PgError> {
+        self.ensure_database(db).await?;
+        let owner_password = self.password_of(OWNER_ROLE)?;
+        let app_password = self.password_of(RUNTIME_ROLE)?;
+        let fail =
+            |step: &'static str| move |e: sqlx::Error| self.command_error(step, e.to_string());
+        let admin = sqlx::PgPool::connect(&self.url(db))
+            .await
+            .map_err(fail("connect"))?;
+        // The passwords are hex we generated: safe to write into the
+        // statement (ALTER ROLE takes no parameters).
+        for (role, password) in [(OWNER_ROLE, &owner_password), (RUNTIME_ROLE, &app_password)] {
+            let exists: bool =
+                sqlx::query_scalar("select exists(select 1 from pg_roles where rolname = $1)")
+                    .bind(role)
+                    .fetch_one(&admin)
+                    .await
+                    .map_err(fail("create roles"))?;
+            let verb = if exists { "alter" } else { "create" };
+            sqlx::query(&format!(
+                "{verb} role {role} login nosuperuser nocreatedb nocreaterole noreplication \
+                 nobypassrls password '{password}'"
+            ))
+            .execute(&admin)
+            .await
+            .map_err(fail("create roles"))?;
+        }
+        sqlx::query(&format!(
+            "alter database \"{}\" owner to {OWNER_ROLE}",
+            db.replace('"', "")
+        ))
+        .execute(&admin)
+        .await
+        .map_err(fail("hand the database to its owner"))?;
+        // A database migrated by the superuser before: its tables,
+        // sequences, views and functions go to the owner.
+        sqlx::query(&format!(
+            r#"do $$
+            declare r record;
+            begin
+                for r in select c.oid::regclass as name, c.relkind from pg_class c
+                           join pg_namespace n on n.oid = c.relnamespace
+                          where n.nspname = 'public' and c.relowner = '{SUPERUSER}'::regrole
+                            and c.relkind in ('r', 'v', 'm', 'p', 'f')
+                            and not exists (select 1 from pg_depend d
+                                             where d.objid = c.oid and d.deptype = 'e')
+                loop
+                    execute format('alter table %s owner to {OWNER_ROLE}', r.name);
+                end loop;
+                for r in select c.oid::regclass as name from pg_class c
+                           join pg_namespace n on n.oid = c.relnamespace
+                          where n.nspname = 'public' and c.relowner = '{SUPERUSER}'::regrole
+                            and c.relkind = 'S'
+                            and not exists (select 1 from pg_depend d
+                                             where d.objid = c.oid and d.deptype = 'e')
+                loop
+                    execute format('alter sequence %s owner to {OWNER_ROLE}', r.name);
+                end loop;
+                for r in select p.oid::regprocedure as name from pg_proc p
+                           join pg_namespace n on n.oid = p.pronamespace
+                          where n.nspname = 'public' and p.proowner = '{SUPERUSER}'::regrole
+                            and not exists (select 1 from pg_depend d
+                                             where d.objid = p.oid and d.deptype = 'e')
+                loop
+                    execute format('alter function %s owner to {OWNER_ROLE}', r.name);
+                end loop;
+                -- Before PostgreSQL 15 everyone may create in `public`:
+                -- the runtime role must not.
+                revoke create on schema public from public;
+            end;
+            $$"#
+        ))
+        .execute(&admin)
+        .await
+        .map_err(fail("hand the tables to their owner"))?;
+        admin.close().await;
+        Ok((
+            self.url_as(OWNER_ROLE, &owner_password, db),
+            self.url_as(RUNTIME_ROLE, &app_password, db),
+        ))
+    }
+
     /// Creates database `db` unless it exists.
     pub async fn ensure_database(&self, db: &str) -> Result<(), PgError> {
         let admin = sqlx::PgPool::connect(&self.url("postgres"))
@@ -165,6 +325,15 @@ impl EmbeddedPostgres {
             ],
         )
         .await
+    }
+
+    /// Whether a cluster in `root` is running now (false when there is
+    /// none).
+    pub async fn is_running_in(root: &Path) -> bool {
+        match Self::at(root) {
+            Ok(pg) => pg.is_running().await,
+            Err(_) => false,
+        }
     }
 
     pub async fn is_running(&self) -> bool {

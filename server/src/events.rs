@@ -29,13 +29,12 @@ use app::ssr::auth::CurrentUser;
 use app::ssr::db::streams::{NewStream, Slot};
 use app::ssr::state::LiveEvent;
 use app::ssr::{access, auth, db, AppState};
-use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc};
 use uuid::Uuid;
@@ -59,11 +58,25 @@ pub async fn call_events(
         Ok(None) => return StatusCode::NOT_FOUND.into_response(),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    if access::authorize_patient(&state.pool, &user, Action::ReadCard, patient)
-        .await
-        .is_err()
-    {
+    // The stream's read is audited with the client's address (the Leptos
+    // request context that `audit::record` reads it from is not here).
+    let Ok(permit) = access::permit_patient(&state.pool, &user, Action::ReadCard, patient).await
+    else {
         return StatusCode::FORBIDDEN.into_response();
+    };
+    if app::ssr::audit::record_from(
+        &state.pool,
+        &user,
+        Some(patient.0),
+        "watch_call",
+        "allowed",
+        &permit.detail,
+        &client_addr(&request),
+    )
+    .await
+    .is_err()
+    {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
     }
     let watch = Watch::Call { call, patient };
     open_stream(&state, &request, user, watch).await
@@ -76,6 +89,21 @@ pub async fn board_events(State(state): State<AppState>, request: Request) -> Re
     let (request, _) = request.into_parts();
     match signed_in(&state, &request.headers).await {
         Ok(user) => {
+            // The events carry no patient; the board's rows are audited
+            // when the page fetches them (`read_board`).
+            if app::ssr::audit::record_read_from(
+                &state.pool,
+                &user,
+                "watch_board",
+                &[],
+                "",
+                &client_addr(&request),
+            )
+            .await
+            .is_err()
+            {
+                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            }
             let watch = Watch::Board(board_scope(&user.actor));
             open_stream(&state, &request, user, watch).await
         }
@@ -138,22 +166,11 @@ async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<CurrentUser,
 
 /// The client's address, as the rest of the app records it (the first
 /// `X-Forwarded-For` hop only behind a trusted proxy).
+/// The client's address by the one rule of the app (the right-most
+/// `X-Forwarded-For` entry not written by a trusted proxy; the left-most
+/// one is the client's choice).
 fn client_addr(request: &Parts) -> String {
-    let trust_proxy = matches!(std::env::var("NIGHTCALL_TRUST_PROXY").as_deref(), Ok("1"));
-    let forwarded = trust_proxy
-        .then(|| request.headers.get("x-forwarded-for"))
-        .flatten()
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|s| s.trim().chars().take(100).collect::<String>());
-    forwarded
-        .or_else(|| {
-            request
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-        })
-        .unwrap_or_default()
+    app::ssr::request::client_info_of(request).0
 }
 
 /// 429 with a short translated text, in the language of `nc_lang`.

@@ -3,6 +3,7 @@
 //! integration tests can start the very same application on port 0.
 
 mod alloc;
+pub mod audit_chain;
 pub mod config;
 pub mod demo;
 pub mod demo_duty;
@@ -37,10 +38,66 @@ pub enum StartError {
     Listen { addr: String, cause: String },
     #[error(transparent)]
     Postgres(#[from] embedded_pg::PgError),
+    #[error("the audit log's chain is {0}")]
+    AuditChainBroken(String),
     #[error("server error: {0}")]
     Serve(String),
     #[error("refusing to listen on {addr}: an account still has the demo password; change every demo password first, or listen on 127.0.0.1 only")]
     DemoPasswordBeyondLoopback { addr: String },
+    #[error("refusing to serve as database role {role:?}: {why}; serve as a role that is a member of {RUNTIME_ROLE} only (see docs/security-database.md)")]
+    RuntimeRoleTooPowerful { role: String, why: &'static str },
+}
+
+/// The database role requests run as: rows only, no DDL, no TRUNCATE, the
+/// history tables append-only (granted by the migrations).
+pub const RUNTIME_ROLE: &str = embedded_pg::RUNTIME_ROLE;
+
+/// `pool`'s connection settings, acting as the runtime role: every
+/// connection starts with `role = nightcall_app` (the `SET ROLE` of the
+/// startup packet). For the tests, whose one superuser URL migrates, seeds
+/// and serves, and for an operator who gives the server one owner URL only.
+/// A real runtime login is stronger: a connection that was opened as the
+/// owner may `SET ROLE` back to it.
+pub fn as_runtime_role(pool: &PgPool) -> PgPool {
+    runtime_pool_options().connect_lazy_with(
+        (*pool.connect_options())
+            .clone()
+            .options([("role", RUNTIME_ROLE)]),
+    )
+}
+
+fn runtime_pool_options() -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(5))
+}
+
+/// Refuses a runtime connection that could rewrite what it must only add
+/// to: a superuser, or a role that owns the audit log.
+pub async fn check_runtime_role(pool: &PgPool) -> Result<(), StartError> {
+    let row: (String, bool, bool) = sqlx::query_as(
+        "select current_user::text,
+                (select rolsuper or rolbypassrls from pg_roles where rolname = current_user),
+                pg_has_role(current_user, (select relowner from pg_class
+                                            where oid = 'audit_log'::regclass), 'usage')",
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(|e| StartError::Migrations(e.to_string()))?;
+    let (role, superuser, owner) = row;
+    if superuser {
+        return Err(StartError::RuntimeRoleTooPowerful {
+            role,
+            why: "it is a superuser",
+        });
+    }
+    if owner {
+        return Err(StartError::RuntimeRoleTooPowerful {
+            role,
+            why: "it owns the tables",
+        });
+    }
+    Ok(())
 }
 
 /// Connects to PostgreSQL, failing fast with a readable error when the server
@@ -60,9 +117,7 @@ pub async fn connect(url: &str) -> Result<PgPool, StartError> {
         .parse::<sqlx::postgres::PgConnectOptions>()
         .map_err(unreachable)?
         .options([("random_page_cost", "1.1")]);
-    PgPoolOptions::new()
-        .max_connections(16)
-        .acquire_timeout(Duration::from_secs(5))
+    runtime_pool_options()
         .connect_with(options)
         .await
         .map_err(unreachable)
@@ -76,8 +131,9 @@ pub async fn migrate(pool: &PgPool) -> Result<(), StartError> {
         .map_err(|e| StartError::Migrations(e.to_string()))
 }
 
-/// The escalation worker's own small pool (from the request pool's
-/// settings), so request load can never stop escalation.
+/// The background workers' own small pool (from the request pool's
+/// settings), so request load can never stop escalation or sealing: one
+/// connection for each.
 pub fn worker_pool(pool: &PgPool) -> PgPool {
     PgPoolOptions::new()
         .max_connections(2)
@@ -85,25 +141,29 @@ pub fn worker_pool(pool: &PgPool) -> PgPool {
         .connect_lazy_with((*pool.connect_options()).clone())
 }
 
-/// Starts the escalation worker on its own pool; dropping the handle does
-/// not stop it, [`Worker::stop`] does.
+/// Starts the escalation worker and the audit sealer on their own pool;
+/// dropping the handle does not stop them, [`Worker::stop`] does.
 pub fn start_worker(pool: &PgPool) -> Worker {
     let pool = worker_pool(pool);
     Worker {
         task: worker::spawn(pool.clone()),
+        sealer: worker::spawn_sealer(pool.clone()),
         pool,
     }
 }
 
 pub struct Worker {
     task: tokio::task::JoinHandle<()>,
+    sealer: tokio::task::JoinHandle<()>,
     pool: PgPool,
 }
 
 impl Worker {
     pub async fn stop(self) {
         self.task.abort();
+        self.sealer.abort();
         let _ = self.task.await;
+        let _ = self.sealer.await;
         self.pool.close().await;
     }
 }

@@ -4,7 +4,8 @@ use app::ssr::state::{LiveEvent, StreamLimits};
 use server::config::{self, Command, ServeConfig};
 use server::embedded_pg::EmbeddedPostgres;
 use server::{
-    check_demo_safety, connect, demo, migrate, routes, start_worker, state_with, StartError,
+    check_demo_safety, check_runtime_role, connect, demo, migrate, routes, start_worker,
+    state_with, StartError,
 };
 use std::process::ExitCode;
 use tokio::net::TcpListener;
@@ -31,6 +32,10 @@ async fn main() -> ExitCode {
             database_url,
             data_dir,
         }) => server::staff::enrolment_code_command(&login, database_url, &data_dir).await,
+        Ok(Command::AuditVerify {
+            database_url,
+            data_dir,
+        }) => audit_verify(database_url, &data_dir).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -45,6 +50,39 @@ async fn db_start(data_dir: &std::path::Path) -> Result<(), StartError> {
     let pg = EmbeddedPostgres::start(data_dir).await?;
     println!("{}", pg.url("postgres"));
     Ok(())
+}
+
+/// `nightcall audit verify`: prints "ok, N rows …" or the first broken
+/// link (exit code 1).
+async fn audit_verify(
+    database_url: Option<String>,
+    data_dir: &std::path::Path,
+) -> Result<(), StartError> {
+    let (url, started) = match database_url {
+        Some(url) => (url, None),
+        None => {
+            let was_running = EmbeddedPostgres::is_running_in(data_dir).await;
+            let pg = EmbeddedPostgres::start(data_dir).await?;
+            let (_, runtime) = pg.ensure_app_database("nightcall").await?;
+            (runtime, (!was_running).then_some(pg))
+        }
+    };
+    let pool = connect(&url).await?;
+    let verdict = server::audit_chain::verify(&pool).await;
+    pool.close().await;
+    if let Some(pg) = started {
+        pg.stop().await?;
+    }
+    match verdict.map_err(|e| StartError::DatabaseUnreachable {
+        url: server::config::redact_url(&url),
+        cause: e.to_string(),
+    })? {
+        intact @ server::audit_chain::Verdict::Intact { .. } => {
+            println!("{intact}");
+            Ok(())
+        }
+        broken => Err(StartError::AuditChainBroken(broken.to_string())),
+    }
 }
 
 async fn db_stop(data_dir: &std::path::Path) -> Result<(), StartError> {
@@ -76,21 +114,52 @@ async fn serve(config: ServeConfig) -> Result<(), StartError> {
         cause: e.to_string(),
     })?;
 
-    let (embedded, url, seed) = match &config.database_url {
-        Some(url) => (None, url.clone(), config.seed_demo),
-        None => {
+    let (embedded, urls, seed) = match (&config.database_url, &config.database_migrate_url) {
+        (Some(url), Some(owner)) => (
+            None,
+            DatabaseUrls {
+                owner: owner.clone(),
+                runtime: url.clone(),
+                set_role: false,
+            },
+            config.seed_demo,
+        ),
+        (Some(url), None) => {
+            tracing::warn!(
+                "DATABASE_MIGRATE_URL is not set: DATABASE_URL migrates and requests run on it \
+                 as {} (SET ROLE); a separate runtime login is stronger",
+                server::RUNTIME_ROLE
+            );
+            (
+                None,
+                DatabaseUrls {
+                    owner: url.clone(),
+                    runtime: url.clone(),
+                    set_role: true,
+                },
+                config.seed_demo,
+            )
+        }
+        (None, _) => {
             let pg = EmbeddedPostgres::start(&config.data_dir.join("pg")).await?;
-            pg.ensure_database("nightcall").await?;
-            let url = pg.url("nightcall");
+            let (owner, runtime) = pg.ensure_app_database("nightcall").await?;
             tracing::info!(dir = %config.data_dir.display(), "embedded PostgreSQL started");
-            (Some(pg), url, true)
+            (
+                Some(pg),
+                DatabaseUrls {
+                    owner,
+                    runtime,
+                    set_role: false,
+                },
+                true,
+            )
         }
     };
 
     let result = run(
         listener,
         addr,
-        &url,
+        &urls,
         seed,
         &config.site_root,
         config.streams,
@@ -103,20 +172,28 @@ async fn serve(config: ServeConfig) -> Result<(), StartError> {
     result
 }
 
+/// The owner's connection (migrations, seed) and the one requests run on.
+struct DatabaseUrls {
+    owner: String,
+    runtime: String,
+    /// The runtime URL is the owner's: act as the runtime role on it.
+    set_role: bool,
+}
+
 async fn run(
     listener: TcpListener,
     addr: std::net::SocketAddr,
-    url: &str,
+    urls: &DatabaseUrls,
     seed: bool,
     site_root: &str,
     streams: StreamLimits,
 ) -> Result<(), StartError> {
-    let pool = connect(url).await?;
-    migrate(&pool).await?;
+    let owner = connect(&urls.owner).await?;
+    migrate(&owner).await?;
     // --- issue 9: factors and sessions ---
-    server::staff::seal_plain_totp_secrets(&pool).await?;
+    server::staff::seal_plain_totp_secrets(&owner).await?;
     if seed {
-        if let Some(report) = demo::seed_demo(&pool)
+        if let Some(report) = demo::seed_demo(&owner)
             .await
             .map_err(|e| StartError::Seed(e.to_string()))?
         {
@@ -127,6 +204,14 @@ async fn run(
             );
         }
     }
+    let pool = if urls.set_role {
+        server::as_runtime_role(&owner)
+    } else {
+        connect(&urls.runtime).await?
+    };
+    owner.close().await;
+    let url = urls.runtime.as_str();
+    check_runtime_role(&pool).await?;
     if !addr.ip().is_loopback() {
         let in_use = app::ssr::db::streams::demo_password_in_use(&pool, demo::DEMO_PASSWORD)
             .await

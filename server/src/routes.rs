@@ -147,7 +147,7 @@ async fn strict_transport_over_tls(
     if tls {
         response.headers_mut().insert(
             header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=63072000"),
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
         );
     }
     response

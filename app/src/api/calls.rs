@@ -25,14 +25,26 @@ pub use crate::views::calls::{AttemptView, BoardRow, CallView, HandoffView};
 #[server(prefix = "/api", endpoint = "call_board")]
 pub async fn call_board() -> Result<Vec<BoardRow>, AppError> {
     use crate::domain::incident::{board_scope, BOARD_KEEPS_CLOSED_HOURS};
-    use crate::ssr::{auth, db, request};
+    use crate::ssr::{audit, auth, db, request};
 
     let pool = request::pool()?;
     let user = auth::require_user(&pool).await?;
     let since = Utc::now() - chrono::Duration::hours(BOARD_KEEPS_CLOSED_HOURS);
-    db::calls::board(&pool, board_scope(&user.actor), since)
+    let rows = db::calls::board(&pool, board_scope(&user.actor), since)
         .await
-        .map_err(request::internal("reading the call board"))
+        .map_err(request::internal("reading the call board"))?;
+    let mut ids: Vec<Uuid> = rows.iter().map(|r| r.patient_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    audit::record_read(
+        &pool,
+        &user,
+        "read_board",
+        &ids,
+        &format!("{} rows", rows.len()),
+    )
+    .await?;
+    Ok(rows)
 }
 
 /// The nurse opens a call from the card.
@@ -625,12 +637,22 @@ pub async fn restart_call(call_id: String) -> Result<(), AppError> {
 /// The attending physician's morning list: hand-offs not yet acknowledged.
 #[server(prefix = "/api", endpoint = "handoffs")]
 pub async fn my_handoffs() -> Result<Vec<HandoffView>, AppError> {
-    use crate::ssr::{auth, db, request};
+    use crate::ssr::{audit, auth, db, request};
     let pool = request::pool()?;
     let user = auth::require_user(&pool).await?;
-    db::calls::open_handoffs(&pool, user.actor.staff_id)
+    let handoffs = db::calls::open_handoffs(&pool, &user.actor, Utc::now())
         .await
-        .map_err(request::internal("reading hand-offs"))
+        .map_err(request::internal("reading hand-offs"))?;
+    let ids: Vec<Uuid> = handoffs.iter().map(|h| h.patient_id).collect();
+    audit::record_read(
+        &pool,
+        &user,
+        "read_handoffs",
+        &ids,
+        &format!("{} rows", ids.len()),
+    )
+    .await?;
+    Ok(handoffs)
 }
 
 #[server(prefix = "/api", endpoint = "handoff_ack")]
@@ -640,7 +662,7 @@ pub async fn acknowledge_handoff(handoff_id: String) -> Result<(), AppError> {
         .map_err(|_| request::fail(AppError::Invalid("handoff_id".into())))?;
     let pool = request::pool()?;
     let user = auth::require_user(&pool).await?;
-    let patient = db::calls::acknowledge(&pool, id, user.actor.staff_id, Utc::now())
+    let patient = db::calls::acknowledge(&pool, id, &user.actor, Utc::now())
         .await
         .map_err(request::internal("acknowledging a hand-off"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;

@@ -14,12 +14,12 @@ pub async fn list_patients() -> Result<Vec<PatientSummary>, AppError> {
     let list = db::card::patient_list_for(&pool, &user.actor, now)
         .await
         .map_err(request::internal("listing patients"))?;
-    audit::record(
+    let ids: Vec<uuid::Uuid> = list.iter().map(|p| p.id.0).collect();
+    audit::record_read(
         &pool,
         &user,
-        None,
         "list_patients",
-        "allowed",
+        &ids,
         &format!("{} rows", list.len()),
     )
     .await?;

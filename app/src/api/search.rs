@@ -24,12 +24,12 @@ pub async fn search_patients(q: String) -> Result<SearchResults, AppError> {
     let rows = db::search::search(&mut tx, &user.actor, now, &query, limit)
         .await
         .map_err(request::internal("searching patients"))?;
-    audit::record(
+    let shown: Vec<uuid::Uuid> = rows.iter().take(MAX_HITS).map(|r| r.id.0).collect();
+    audit::record_read(
         &mut *tx,
         &user,
-        None,
         "search_patients",
-        "allowed",
+        &shown,
         &format!(
             "q={:?} text={:?} digits={:?} hits={}",
             q.trim(),

@@ -43,6 +43,11 @@ pub enum AuditAction {
     RecoveryCodesRenew,
     SessionEnd,
     SessionsEndOthers,
+    ReadHandoffs,
+    ReadNotices,
+    ReadBoard,
+    WatchCall,
+    WatchBoard,
     /// A code this build does not know (written by a newer server).
     Other,
 }
@@ -82,6 +87,11 @@ impl AuditAction {
             "recovery_codes_renew" => Self::RecoveryCodesRenew,
             "session_end" => Self::SessionEnd,
             "sessions_end_others" => Self::SessionsEndOthers,
+            "read_handoffs" => Self::ReadHandoffs,
+            "read_notices" => Self::ReadNotices,
+            "read_board" => Self::ReadBoard,
+            "watch_call" => Self::WatchCall,
+            "watch_board" => Self::WatchBoard,
             _ => Self::Other,
         }
     }
@@ -337,6 +347,11 @@ mod tests {
             ("recovery_codes_renew", A::RecoveryCodesRenew),
             ("session_end", A::SessionEnd),
             ("sessions_end_others", A::SessionsEndOthers),
+            ("read_handoffs", A::ReadHandoffs),
+            ("read_notices", A::ReadNotices),
+            ("read_board", A::ReadBoard),
+            ("watch_call", A::WatchCall),
+            ("watch_board", A::WatchBoard),
             ("something_new", A::Other),
         ];
         for (code, expected) in cases {

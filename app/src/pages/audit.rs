@@ -123,6 +123,11 @@ fn action_key(action: AuditAction) -> Key {
         A::RecoveryCodesRenew => Key::AuditActRecoveryCodesRenew,
         A::SessionEnd => Key::AuditActSessionEnd,
         A::SessionsEndOthers => Key::AuditActSessionsEndOthers,
+        A::ReadHandoffs => Key::AuditActReadHandoffs,
+        A::ReadNotices => Key::AuditActReadNotices,
+        A::ReadBoard => Key::AuditActReadBoard,
+        A::WatchCall => Key::AuditActWatchCall,
+        A::WatchBoard => Key::AuditActWatchBoard,
         A::Other => Key::AuditActOther,
     }
 }

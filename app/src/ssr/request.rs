@@ -79,6 +79,11 @@ pub fn client_info() -> (String, String) {
     let Some(parts) = use_context::<axum::http::request::Parts>() else {
         return (String::new(), String::new());
     };
+    client_info_of(&parts)
+}
+
+/// [`client_info`] of a request outside Leptos (the event streams).
+pub fn client_info_of(parts: &axum::http::request::Parts) -> (String, String) {
     let user_agent = parts
         .headers
         .get(axum::http::header::USER_AGENT)

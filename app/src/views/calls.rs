@@ -111,4 +111,8 @@ pub struct BoardRow {
     pub cancel_reason: Option<CancelReason>,
     /// When the path ran out (応答なし), for the alarm.
     pub exhausted_at: Option<DateTime<Utc>>,
+    /// The call's patient, for the audit row of the board's read only:
+    /// never sent to the browser (the board shows no patient data).
+    #[serde(skip)]
+    pub patient_id: Uuid,
 }

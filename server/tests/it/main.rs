@@ -5,10 +5,14 @@ mod common;
 
 mod access_matrix;
 mod argon2_cost;
+mod audit_sealer;
+mod bad_input;
 mod card;
+mod database_roles;
 mod duty;
 mod escalation;
 mod factors;
+mod list_access;
 mod night_card;
 mod night_models;
 mod passkeys;

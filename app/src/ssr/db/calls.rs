@@ -1,5 +1,6 @@
 //! Queries behind the call screens.
 
+use crate::domain::access::Actor;
 use crate::domain::escalation::ResolvedStep;
 use crate::domain::incident::{BoardScope, CallOutcome, CallState, CancelReason, Vitals};
 use crate::domain::night_card::{Address, Coordinates};
@@ -236,9 +237,14 @@ pub async fn cancel(
     Ok(())
 }
 
+/// The hand-offs waiting for `actor` as the patient's attending physician
+/// *today*: whoever holds the attending seat now (in person or through the
+/// clinic named in it, as `domain::access` reads a seat), not whoever held
+/// it when the call closed. A former attending receives nothing more.
 pub async fn open_handoffs(
     db: impl PgExecutor<'_>,
-    attending: Uuid,
+    actor: &Actor,
+    now: DateTime<Utc>,
 ) -> Result<Vec<HandoffView>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"select h.id, h.incident_id, h.patient_id, h.created_at, h.summary,
@@ -249,9 +255,17 @@ pub async fn open_handoffs(
              join incidents i on i.id = h.incident_id
              join patients p on p.id = h.patient_id
              join staff w on w.id = h.written_by
-            where h.attending_id = $1 and h.acknowledged_at is null
+            where h.acknowledged_at is null
+              and $3 = 'physician'
+              and exists (select 1 from care_team_members m
+                           where m.patient_id = h.patient_id and m.role = 'attending'
+                             and m.valid_from <= $4 and (m.valid_to is null or m.valid_to >= $4)
+                             and (m.staff_id = $1 or m.organization_id = $2))
             order by h.created_at"#,
-        attending
+        actor.staff_id,
+        actor.organization_id,
+        actor.role.as_str(),
+        tokyo_date(now),
     )
     .fetch_all(db)
     .await?;
@@ -270,20 +284,29 @@ pub async fn open_handoffs(
         .collect())
 }
 
-/// Marks a hand-off read by its attending physician; returns the patient.
+/// Marks a hand-off read by the patient's attending physician of today
+/// (the rule of [`open_handoffs`]); returns the patient.
 pub async fn acknowledge(
     db: impl PgExecutor<'_>,
     handoff: Uuid,
-    attending: Uuid,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Option<Uuid>, sqlx::Error> {
     sqlx::query_scalar!(
-        "update handoffs set acknowledged_at = $3, acknowledged_by = $2
-          where id = $1 and attending_id = $2 and acknowledged_at is null
-          returning patient_id",
+        "update handoffs h set acknowledged_at = $3, acknowledged_by = $2
+          where h.id = $1 and h.acknowledged_at is null
+            and $5 = 'physician'
+            and exists (select 1 from care_team_members m
+                         where m.patient_id = h.patient_id and m.role = 'attending'
+                           and m.valid_from <= $6 and (m.valid_to is null or m.valid_to >= $6)
+                           and (m.staff_id = $2 or m.organization_id = $4))
+          returning h.patient_id",
         handoff,
-        attending,
-        now
+        actor.staff_id,
+        now,
+        actor.organization_id,
+        actor.role.as_str(),
+        tokyo_date(now),
     )
     .fetch_optional(db)
     .await
@@ -303,7 +326,7 @@ pub async fn board(
     };
     let rows = sqlx::query!(
         r#"
-        select i.id, i.opened_at, i.state, i.current_step, i.step_deadline, i.eta_minutes,
+        select i.id, i.patient_id, i.opened_at, i.state, i.current_step, i.step_deadline, i.eta_minutes,
                i.accepted_at, i.arrived_at, i.closed_at, i.cancel_reason, i.exhausted_at,
                i.path as "path!: Json<Vec<ResolvedStep>>",
                t.name as "team?",
@@ -352,6 +375,7 @@ pub async fn board(
                 closed_at: r.closed_at,
                 cancel_reason: r.cancel_reason.as_deref().and_then(CancelReason::parse),
                 exhausted_at: r.exhausted_at,
+                patient_id: r.patient_id,
             }
         })
         .collect())

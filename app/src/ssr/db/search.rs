@@ -92,21 +92,33 @@ pub async fn readable_patients(
           from hits h
           join patients p on p.id = h.id
           left join organizations station on station.id = p.nurse_station_id
+         -- The SQL twin of domain::access::decide for ReadCard (read_access):
+         -- an active seat held as CareTeamMember::is_held_by reads it (a
+         -- nurse through her station's seat; a physician in person or
+         -- through his clinic in an attending or secondary seat; either in
+         -- person as care manager), a covering physician with the consent
+         -- in force for the patient's own team, or a physician's active
+         -- break-glass grant. server/tests/it/list_access.rs compares the
+         -- two for every demo user and patient.
          where $4 in ('nurse', 'physician')
            and (exists (select 1 from care_team_members m
                          where m.patient_id = p.id
                            and m.valid_from <= $3 and (m.valid_to is null or m.valid_to >= $3)
-                           and ((m.staff_id = $1)
-                                or (m.organization_id = $2
-                                    and ((m.role = 'nurse_station' and $4 = 'nurse')
-                                         or (m.role in ('attending', 'secondary') and $4 = 'physician')))))
+                           and ((m.role = 'nurse_station' and $4 = 'nurse'
+                                 and m.organization_id = $2)
+                                or (m.role in ('attending', 'secondary') and $4 = 'physician'
+                                    and (m.staff_id = $1 or m.organization_id = $2))
+                                or (m.role = 'care_manager' and m.staff_id = $1)))
                 or ($4 = 'physician' and exists (
                         select 1 from group_care_consents c
                           join clinic_team_members t on t.team_id = c.clinic_team_id
                          where c.patient_id = p.id and c.clinic_team_id = p.clinic_team_id
                            and t.organization_id = $2
                            and c.consented_on <= $3
-                           and (c.revoked_on is null or c.revoked_on > $3))))
+                           and (c.revoked_on is null or c.revoked_on > $3)))
+                or ($4 = 'physician' and exists (
+                        select 1 from break_glass_grants g
+                         where g.staff_id = $1 and g.patient_id = p.id and g.expires_at > $8)))
          group by p.id, station.name
          order by p.family_name_kana, p.given_name_kana, p.birth_date, p.id
          limit $7
@@ -118,6 +130,7 @@ pub async fn readable_patients(
         text,
         digits,
         limit,
+        now,
     )
     .fetch_all(db)
     .await?;

@@ -143,7 +143,10 @@ pub async fn issue_enrolment_code(pool: &PgPool, login: &str) -> String {
 }
 
 /// Seeds the demo data into `pool` (a fresh database from `#[sqlx::test]`)
-/// and serves the app on a free port.
+/// and serves the app on a free port. `pool` is the harness's superuser,
+/// who owns the tables and seeds; the app serves as the runtime role
+/// (`nightcall_app`), as in production, so every test proves that the
+/// runtime role's grants are enough.
 pub async fn spawn_app(pool: PgPool) -> TestApp {
     spawn_app_with(pool, app::ssr::state::StreamLimits::default()).await
 }
@@ -156,7 +159,8 @@ pub async fn spawn_app_with(pool: PgPool, limits: app::ssr::state::StreamLimits)
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let app = routes::router(state_with(pool, "target/site", addr, limits));
+    let runtime = server::as_runtime_role(&pool);
+    let app = routes::router(state_with(runtime, "target/site", addr, limits));
     tokio::spawn(async move {
         axum::serve(
             listener,
