@@ -19,23 +19,23 @@
 //!   his duty week, without a substitute, so the coordinator's calendar
 //!   shows the nights nobody covers.
 //!
-//! Ids follow the scheme of [`crate::demo`] (`…-4000-8000-KKKK-NNNNNNNN`)
-//! with table codes of their own:
+//! The schedules are the Izumo and Usuki presets of `domain::night_model`
+//! (their ids derived from the team's). Absence ids follow the scheme of
+//! [`crate::demo`] (`…-4000-8000-KKKK-NNNNNNNN`) with a table code of its own:
 //!
 //! | `KKKK` | what                     | `N`                                      |
 //! |--------|--------------------------|------------------------------------------|
-//! | `00d1` | duty schedules, rotations | team number (1 north, 2 south); rotation `0x100 \| team` |
 //! | `00d2` | `planned_absences`       | 1 桜井's conference, 2 小林's leave      |
 //!
 //! [`seed_duty`] is idempotent (every insert skips an existing row), so it
 //! may run again on a database that already has it.
 
 use app::domain::escalation::EscalationPolicy;
+use app::domain::night_model::NightModel;
 use app::domain::schedule::{
-    from_tokyo, to_tokyo, CoverageRule, DayKind, DoctorId, DutySchedule, DutyTarget, Interval,
-    PlannedAbsence, Rotation, ShiftLength, TimeWindow,
+    from_tokyo, to_tokyo, DoctorId, DutySchedule, Interval, PlannedAbsence,
 };
-use chrono::{DateTime, Datelike, NaiveTime, TimeDelta, Utc, Weekday};
+use chrono::{DateTime, Datelike, NaiveTime, TimeDelta, Utc};
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
@@ -50,7 +50,6 @@ pub const CONFERENCE_ABSENCE: Uuid = duty_id(TABLE_ABSENCES, 1);
 pub const LEAVE_ABSENCE: Uuid = duty_id(TABLE_ABSENCES, 2);
 
 const ID_BASE: u128 = 0x0000_0000_0000_4000_8000_0000_0000_0000;
-const TABLE_SCHEDULES: u128 = 0x00d1;
 const TABLE_ABSENCES: u128 = 0x00d2;
 
 const fn duty_id(table: u128, n: u128) -> Uuid {
@@ -68,8 +67,6 @@ const fn time(h: u32, m: u32) -> NaiveTime {
 const WEEKLY_HANDOFF: NaiveTime = time(9, 0);
 /// Clinics open at 08:30; night and holiday windows end then.
 const MORNING: NaiveTime = time(8, 30);
-const EVENING: NaiveTime = time(18, 0);
-const LATE_NIGHT: NaiveTime = time(22, 0);
 
 /// Seeds both teams' duty schedules and escalation policies and the demo
 /// absences, inside the caller's transaction. Needs the demo teams and the
@@ -122,8 +119,8 @@ pub async fn seed_duty(tx: &mut Transaction<'_, Postgres>) -> Result<(), sqlx::E
 
     let anchor = rotation_anchor(now);
     let schedules = [
-        (north, north_schedule([d1, d2, d3, d4], anchor)),
-        (south, south_schedule([d5, d6, d7, d8], anchor)),
+        (north, north_schedule(north, [d1, d2, d3, d4], anchor)),
+        (south, south_schedule(south, [d5, d6, d7, d8], anchor)),
     ];
     let policy = json(&EscalationPolicy::suggested())?;
     for (team_id, schedule) in &schedules {
@@ -182,80 +179,16 @@ pub fn rotation_anchor(now: DateTime<Utc>) -> DateTime<Utc> {
     from_tokyo(handoff - TimeDelta::weeks(52))
 }
 
-/// The Izumo model: `doctors` take whole weeks in turn from `anchor`.
-pub fn north_schedule(doctors: [DoctorId; 4], anchor: DateTime<Utc>) -> DutySchedule {
-    let rotation = duty_id(TABLE_SCHEDULES, 0x101);
-    DutySchedule {
-        id: duty_id(TABLE_SCHEDULES, 1),
-        name: "出雲方式: 週替わりの輪番".to_owned(),
-        rotations: vec![Rotation {
-            id: rotation,
-            name: "週替わり当番 (月曜9時交代)".to_owned(),
-            participants: doctors.to_vec(),
-            shift_length: ShiftLength::Weekly,
-            handoff_time: WEEKLY_HANDOFF,
-            handoff_weekday: Weekday::Mon,
-            start: anchor,
-        }],
-        rules: vec![
-            CoverageRule {
-                label: "平日夜間".to_owned(),
-                days: vec![DayKind::Weekday],
-                window: TimeWindow::new(EVENING, MORNING),
-                target: DutyTarget::Rotation(rotation),
-            },
-            CoverageRule {
-                label: "土日祝・年末年始".to_owned(),
-                days: vec![DayKind::Saturday, DayKind::SundayOrHoliday],
-                window: TimeWindow::new(MORNING, MORNING),
-                target: DutyTarget::Rotation(rotation),
-            },
-        ],
-        overrides: Vec::new(),
-        swaps: Vec::new(),
-    }
+/// The Izumo model: `doctors` take whole weeks in turn from `anchor` (the
+/// preset of `domain::night_model`, started a year back).
+pub fn north_schedule(team: Uuid, doctors: [DoctorId; 4], anchor: DateTime<Utc>) -> DutySchedule {
+    NightModel::Izumo.schedule(team, &doctors, anchor)
 }
 
 /// The Usuki model: clinics take weekday evenings in a daily turn, the
 /// backup hospital everything later and every day clinics are closed.
-pub fn south_schedule(doctors: [DoctorId; 4], anchor: DateTime<Utc>) -> DutySchedule {
-    let rotation = duty_id(TABLE_SCHEDULES, 0x102);
-    let first_morning = from_tokyo(to_tokyo(anchor).date().and_time(MORNING));
-    DutySchedule {
-        id: duty_id(TABLE_SCHEDULES, 2),
-        name: "臼杵方式: 平日準夜は診療所、深夜と休日は病院".to_owned(),
-        rotations: vec![Rotation {
-            id: rotation,
-            name: "平日準夜の日替わり当番".to_owned(),
-            participants: doctors.to_vec(),
-            shift_length: ShiftLength::Daily,
-            handoff_time: MORNING,
-            handoff_weekday: Weekday::Mon,
-            start: first_morning,
-        }],
-        rules: vec![
-            CoverageRule {
-                label: "平日準夜".to_owned(),
-                days: vec![DayKind::Weekday],
-                window: TimeWindow::new(EVENING, LATE_NIGHT),
-                target: DutyTarget::Rotation(rotation),
-            },
-            CoverageRule {
-                label: "平日深夜".to_owned(),
-                days: vec![DayKind::Weekday],
-                window: TimeWindow::new(LATE_NIGHT, MORNING),
-                target: DutyTarget::BackupHospital,
-            },
-            CoverageRule {
-                label: "土日祝・年末年始".to_owned(),
-                days: vec![DayKind::Saturday, DayKind::SundayOrHoliday],
-                window: TimeWindow::new(MORNING, MORNING),
-                target: DutyTarget::BackupHospital,
-            },
-        ],
-        overrides: Vec::new(),
-        swaps: Vec::new(),
-    }
+pub fn south_schedule(team: Uuid, doctors: [DoctorId; 4], anchor: DateTime<Utc>) -> DutySchedule {
+    NightModel::Usuki.schedule(team, &doctors, anchor)
 }
 
 /// 桜井's conference from tomorrow 08:00 for three days (北村 stands in),
@@ -297,6 +230,7 @@ mod tests {
     use app::domain::schedule::{coverage_holes, on_duty_at, DutyParty};
     use chrono::NaiveDate;
 
+    const TEAM: Uuid = Uuid::from_u128(0x7EA);
     const D: [Uuid; 8] = [
         Uuid::from_u128(1),
         Uuid::from_u128(2),
@@ -340,7 +274,7 @@ mod tests {
         // Seeded on Saturday 2026-11-21: this week (from 11/16) is
         // doctor1's; 11/23 is 勤労感謝の日 (a Monday).
         let now = jst(2026, 11, 21, 23, 40);
-        let schedule = north_schedule([D[0], D[1], D[2], D[3]], rotation_anchor(now));
+        let schedule = north_schedule(TEAM, [D[0], D[1], D[2], D[3]], rotation_anchor(now));
         let cases = [
             (
                 "Saturday night of the seeding week",
@@ -390,7 +324,7 @@ mod tests {
     fn the_south_team_follows_the_usuki_model() {
         use DutyParty::{BackupHospital, Doctor};
         let now = jst(2026, 11, 21, 23, 40);
-        let schedule = south_schedule([D[4], D[5], D[6], D[7]], rotation_anchor(now));
+        let schedule = south_schedule(TEAM, [D[4], D[5], D[6], D[7]], rotation_anchor(now));
         // The daily rotation starts on a Monday 08:30, 364 days (a multiple
         // of 4) before 11/16: 11/16 is doctor5's evening, 11/17 doctor6's…
         let cases = [
@@ -427,7 +361,7 @@ mod tests {
     fn only_the_leave_without_a_substitute_leaves_holes() {
         let now = jst(2026, 11, 21, 23, 40);
         let anchor = rotation_anchor(now);
-        let schedule = north_schedule([D[0], D[1], D[2], D[3]], anchor);
+        let schedule = north_schedule(TEAM, [D[0], D[1], D[2], D[3]], anchor);
         let absences = demo_absences(now, anchor, [D[0], D[1], D[2], D[3]]);
         assert_eq!(absences[0].doctor, D[2]);
         assert_eq!(absences[0].substitute, Some(D[0]));
