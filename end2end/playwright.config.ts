@@ -26,7 +26,10 @@ const smallPhone = {
 export default defineConfig({
   testDir: "./tests",
   timeout: 30_000,
-  retries: 0,
+  // One retry: a test that passes only the second time is reported as
+  // flaky in the list, and the run stays green (one such failure seen on
+  // CI in 13 runs, never reproduced here).
+  retries: 1,
   workers: 2,
   reporter: [["list"]],
   use: {

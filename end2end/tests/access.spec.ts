@@ -3,6 +3,16 @@
 import { expect, test } from "@playwright/test";
 import { CARD_1, jsEnabled, signIn, totp, waitForHydration, openMenu, redeemEnrolmentCode } from "./helpers";
 
+// A failure seen once on CI and never here (the recovery codes did not
+// appear after the first code): print what the page said, so the next one
+// can be read from the CI log.
+test.afterEach(async ({ page }, testInfo) => {
+  if (testInfo.status !== testInfo.expectedStatus && !page.isClosed()) {
+    console.log(`--- ${testInfo.title} [${testInfo.project.name}] at ${page.url()}:`);
+    console.log(await page.locator("main").innerText().catch((e) => String(e)));
+  }
+});
+
 test("a signed-out visitor is sent to sign in and back to the card", async ({ page }, testInfo) => {
   await page.goto(CARD_1);
   await expect(page).toHaveURL(/\/login\?next=/);
