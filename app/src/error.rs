@@ -138,6 +138,12 @@ fn invalid_field_key(field: &str) -> Key {
         "enrolment_code" => Key::InvalidEnrolmentCode,
         "reauthentication" => Key::InvalidReauthentication,
         "session" => Key::InvalidSession,
+        // --- issue 11: team administration ---
+        "night_model" => Key::InvalidNightModel,
+        "team_doctor" => Key::InvalidTeamDoctor,
+        "order_move" => Key::InvalidOrderMove,
+        "backup_hospital" => Key::InvalidBackupHospital,
+        "team_id" => Key::InvalidTeamId,
         _ => Key::InvalidInput,
     }
 }

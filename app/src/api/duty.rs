@@ -201,7 +201,7 @@ pub async fn team_roster(team_id: String) -> Result<Roster, AppError> {
     let physicians = db::duty::physicians(&pool)
         .await
         .map_err(request::internal("listing physicians"))?;
-    let (hospital, secretariat) = db::duty::network_contacts(&pool)
+    let (hospital, secretariat) = db::duty::network_contacts(&pool, team_id)
         .await
         .map_err(request::internal("reading network contacts"))?;
     let schedule = db::duty::schedule(&pool, team_id)
@@ -244,10 +244,16 @@ pub async fn team_roster(team_id: String) -> Result<Roster, AppError> {
             .map(|a| away_name(&physicians, a)),
     };
 
-    let clinic_ids: Vec<Uuid> = clinics.iter().map(|(id, _)| *id).collect();
-    let calling_order = physicians
+    // The order the coordinator set on the team page (then clinic by
+    // clinic), the order the escalation engine calls in.
+    let mut conn = pool.acquire().await.map_err(request::internal("acquire"))?;
+    let order = db::teams::doctors_in_calling_order(&mut conn, team_id)
+        .await
+        .map_err(request::internal("reading the calling order"))?;
+    drop(conn);
+    let calling_order = order
         .iter()
-        .filter(|d| clinic_ids.contains(&d.clinic_id))
+        .filter_map(|id| physicians.iter().find(|d| d.id == *id))
         .zip(1u32..)
         .map(|(d, order)| RosterDoctor {
             id: d.id,
@@ -318,7 +324,7 @@ pub async fn duty_calendar(
     let physicians = db::duty::physicians(&pool)
         .await
         .map_err(request::internal("listing physicians"))?;
-    let (hospital, _) = db::duty::network_contacts(&pool)
+    let (hospital, _) = db::duty::network_contacts(&pool, team_id)
         .await
         .map_err(request::internal("reading network contacts"))?;
     let absences = db::duty::absences_overlapping(&pool, start, end)

@@ -21,6 +21,7 @@ fn menu_pages(role: Role) -> Vec<(&'static str, Key)> {
     }
     if matches!(role, Role::Coordinator | Role::Admin) {
         pages.push(("/audit", Key::AuditTitle));
+        pages.push(("/admin/teams", Key::NavTeams));
     }
     pages.push(("/notices", Key::NoticesTitle));
     pages.push(("/account/security", Key::AccountSecurity));
@@ -107,10 +108,10 @@ mod tests {
         };
         let everyone = ["/", "/calls", "/duty", "/notices", "/account/security"];
         let cases: [(Role, &[&str], &[&str]); 4] = [
-            (Role::Nurse, &[], &["/handoffs", "/absences", "/audit"]),
-            (Role::Physician, &["/handoffs", "/absences"], &["/audit"]),
-            (Role::Coordinator, &["/absences", "/audit"], &["/handoffs"]),
-            (Role::Admin, &["/absences", "/audit"], &["/handoffs"]),
+            (Role::Nurse, &[], &["/handoffs", "/absences", "/audit", "/admin/teams"]),
+            (Role::Physician, &["/handoffs", "/absences"], &["/audit", "/admin/teams"]),
+            (Role::Coordinator, &["/absences", "/audit", "/admin/teams"], &["/handoffs"]),
+            (Role::Admin, &["/absences", "/audit", "/admin/teams"], &["/handoffs"]),
         ];
         for (role, has, lacks) in cases {
             let got = hrefs(role);

@@ -48,6 +48,11 @@ pub enum AuditAction {
     ReadBoard,
     WatchCall,
     WatchBoard,
+    // --- issue 11: team administration ---
+    ReadTeams,
+    TeamNightModel,
+    TeamCallingOrder,
+    TeamBackupHospital,
     /// A code this build does not know (written by a newer server).
     Other,
 }
@@ -92,6 +97,11 @@ impl AuditAction {
             "read_board" => Self::ReadBoard,
             "watch_call" => Self::WatchCall,
             "watch_board" => Self::WatchBoard,
+            // --- issue 11: team administration ---
+            "read_teams" => Self::ReadTeams,
+            "team_night_model" => Self::TeamNightModel,
+            "team_calling_order" => Self::TeamCallingOrder,
+            "team_backup_hospital" => Self::TeamBackupHospital,
             _ => Self::Other,
         }
     }

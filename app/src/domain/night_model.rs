@@ -211,6 +211,44 @@ fn last_daily_handoff(now: DateTime<Utc>) -> DateTime<Utc> {
     from_tokyo(handoff)
 }
 
+/// One step of the calling-order editor: a doctor one place earlier or later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OrderMove {
+    Up,
+    Down,
+}
+
+impl OrderMove {
+    pub fn parse(code: &str) -> Option<Self> {
+        match code.trim() {
+            "up" => Some(Self::Up),
+            "down" => Some(Self::Down),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Up => "up",
+            Self::Down => "down",
+        }
+    }
+}
+
+/// `order` with `who` moved one place; `None` when `who` is not in it. At
+/// the top (or the bottom) the order stays as it is: a second tap on
+/// "up" from a page that is one step behind changes nothing.
+pub fn move_in_order(order: &[DoctorId], who: DoctorId, step: OrderMove) -> Option<Vec<DoctorId>> {
+    let at = order.iter().position(|d| *d == who)?;
+    let mut moved = order.to_vec();
+    match step {
+        OrderMove::Up if at > 0 => moved.swap(at, at - 1),
+        OrderMove::Down if at + 1 < moved.len() => moved.swap(at, at + 1),
+        _ => {}
+    }
+    Some(moved)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -421,5 +459,32 @@ mod tests {
         let izumo = NightModel::Izumo.schedule(TEAM, &[A, B], jst(2026, 12, 2, 10, 0));
         assert_eq!(izumo.rotations[0].participants, vec![A, B]);
         assert_ne!(izumo.id, izumo.rotations[0].id);
+    }
+    #[test]
+    fn moving_in_the_calling_order() {
+        let [a, b, c] = [1u128, 2, 3].map(|n| Uuid::from_u128(n));
+        let order = [a, b, c];
+        let cases: &[(Uuid, OrderMove, Option<[Uuid; 3]>)] = &[
+            (b, OrderMove::Up, Some([b, a, c])),
+            (b, OrderMove::Down, Some([a, c, b])),
+            (a, OrderMove::Up, Some([a, b, c])),
+            (c, OrderMove::Down, Some([a, b, c])),
+            (a, OrderMove::Down, Some([b, a, c])),
+            (c, OrderMove::Up, Some([a, c, b])),
+            (Uuid::from_u128(9), OrderMove::Up, None),
+        ];
+        for (who, step, expected) in cases {
+            assert_eq!(
+                move_in_order(&order, *who, *step),
+                expected.map(|e| e.to_vec()),
+                "{who} {step:?}"
+            );
+        }
+        assert_eq!(move_in_order(&[], a, OrderMove::Up), None);
+        assert_eq!(OrderMove::parse(" up "), Some(OrderMove::Up));
+        assert_eq!(OrderMove::parse("sideways"), None);
+        for m in [OrderMove::Up, OrderMove::Down] {
+            assert_eq!(OrderMove::parse(m.code()), Some(m));
+        }
     }
 }

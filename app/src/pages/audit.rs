@@ -128,6 +128,10 @@ fn action_key(action: AuditAction) -> Key {
         A::ReadBoard => Key::AuditActReadBoard,
         A::WatchCall => Key::AuditActWatchCall,
         A::WatchBoard => Key::AuditActWatchBoard,
+        A::ReadTeams => Key::AuditActReadTeams,
+        A::TeamNightModel => Key::AuditActTeamNightModel,
+        A::TeamCallingOrder => Key::AuditActTeamCallingOrder,
+        A::TeamBackupHospital => Key::AuditActTeamBackupHospital,
         A::Other => Key::AuditActOther,
     }
 }

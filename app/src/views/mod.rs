@@ -6,3 +6,5 @@
 
 pub mod calls;
 pub mod duty;
+// --- issue 11: team administration ---
+pub mod teams;

@@ -92,6 +92,14 @@ const SERVER_FUNCTIONS: &[(&str, Kind)] = &[
     ("/api/sessions", Kind::NoPatientData),
     ("/api/session_end", Kind::NoPatientData),
     ("/api/sessions_end_others", Kind::NoPatientData),
+    // --- issue 11: team administration ---
+    // Coordinators and administrators only; server/tests/it/team_admin.rs
+    // checks that nurses and doctors are refused and nothing is written.
+    ("/api/admin_teams", Kind::StaffOnly),
+    ("/api/admin_team", Kind::StaffOnly),
+    ("/api/team_night_model", Kind::StaffOnly),
+    ("/api/team_calling_order", Kind::StaffOnly),
+    ("/api/team_backup_hospital", Kind::StaffOnly),
 ];
 
 /// The server functions that edit a card (`Action::EditCard`).
@@ -365,6 +373,21 @@ async fn signed_out_requests_are_refused_everywhere(pool: PgPool) {
             // --- issue 8: card ---
             "/api/card_drafts" => &[("patient_id", "00000000-0000-4000-8000-000100000001")],
             "/api/form_flash" => &[("path", "/")],
+            // --- issue 11: team administration ---
+            "/api/admin_team" => &[("team_id", "00000000-0000-4000-8000-0000deadbeef")],
+            "/api/team_night_model" => &[
+                ("team_id", "00000000-0000-4000-8000-0000deadbeef"),
+                ("model", "izumo"),
+            ],
+            "/api/team_calling_order" => &[
+                ("team_id", "00000000-0000-4000-8000-0000deadbeef"),
+                ("staff_id", "00000000-0000-4000-8000-0000deadbeef"),
+                ("direction", "up"),
+            ],
+            "/api/team_backup_hospital" => &[
+                ("team_id", "00000000-0000-4000-8000-0000deadbeef"),
+                ("hospital_id", "00000000-0000-4000-8000-0000deadbeef"),
+            ],
             _ => &[],
         };
         let response = app.post_form(path, form).await;

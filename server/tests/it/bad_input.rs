@@ -158,6 +158,16 @@ const ENDPOINTS: &[Endpoint] = &[
         COORDINATOR,
     ),
     ep("cancel_absence", &["id"], COORDINATOR),
+    // --- issue 11: team administration ---
+    ep("admin_teams", &[], COORDINATOR),
+    ep("admin_team", &["team_id"], COORDINATOR),
+    ep("team_night_model", &["team_id", "model"], COORDINATOR),
+    ep(
+        "team_calling_order",
+        &["team_id", "staff_id", "direction"],
+        COORDINATOR,
+    ),
+    ep("team_backup_hospital", &["team_id", "hospital_id"], COORDINATOR),
     ep("form_flash", &["path"], NURSE),
     ep("night_card", &["patient_id"], NURSE),
     ep("passkeys", &[], NURSE),

@@ -22,5 +22,6 @@ mod second_factor;
 mod sign_in;
 mod startup;
 mod streams;
+mod team_admin;
 mod two_processes;
 mod words;

@@ -142,11 +142,12 @@ pub async fn team_clinics(
         .collect())
 }
 
-/// The backup hospital and the medical association's secretariat. The
-/// hospital is chosen as `db::escalation` chooses it, so the roster and the
-/// call path name the same one.
+/// The team's backup hospital and the medical association's secretariat.
+/// The hospital is the one `db::escalation` calls (the team's
+/// `backup_hospital_id`), so the roster and the call path name the same one.
 pub async fn network_contacts(
     db: impl PgExecutor<'_>,
+    team: Uuid,
 ) -> Result<(Option<Contact>, Option<Contact>), sqlx::Error> {
     let row = sqlx::query!(
         r#"
@@ -155,11 +156,13 @@ pub async fn network_contacts(
                s.name as "secretariat_name?", s.phone as "secretariat_phone?",
                s.address as "secretariat_address?"
           from (select 1) as one
-          left join lateral (select name, phone, address from organizations
-                              where kind = 'hospital' order by name limit 1) h on true
+          left join lateral (select o.name, o.phone, o.address
+                               from clinic_teams t join organizations o on o.id = t.backup_hospital_id
+                              where t.id = $1) h on true
           left join lateral (select name, phone, address from organizations
                               where kind = 'secretariat' order by name limit 1) s on true
-        "#
+        "#,
+        team
     )
     .fetch_one(db)
     .await?;

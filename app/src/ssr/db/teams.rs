@@ -5,6 +5,7 @@
 
 use crate::domain::night_model::NightModel;
 use crate::domain::schedule::DoctorId;
+use crate::views::teams::{HospitalOption, TeamChange, TeamDoctor, TeamSummary};
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 use sqlx::PgConnection;
@@ -136,4 +137,161 @@ pub async fn set_discharging_hospital(
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// The teams with what their list line shows, by name; one team when
+/// `only` is given.
+pub async fn summaries(
+    db: impl sqlx::PgExecutor<'_>,
+    only: Option<Uuid>,
+) -> Result<Vec<TeamSummary>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"select t.id, t.name, t.night_model,
+                  h.name as "backup_hospital?",
+                  array(select o.name from clinic_team_members m
+                          join organizations o on o.id = m.organization_id
+                         where m.team_id = t.id order by o.id) as "clinics!",
+                  (select count(*) from staff s
+                     join clinic_team_members m on m.organization_id = s.organization_id
+                    where m.team_id = t.id and s.role = 'physician'
+                      and s.disabled_at is null) as "doctors!",
+                  (select count(*) from patients p where p.clinic_team_id = t.id) as "patients!"
+             from clinic_teams t
+             left join organizations h on h.id = t.backup_hospital_id
+            where $1::uuid is null or t.id = $1
+            order by t.name, t.id"#,
+        only
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| TeamSummary {
+            id: r.id,
+            name: r.name,
+            clinics: r.clinics,
+            night_model: r.night_model,
+            backup_hospital: r.backup_hospital,
+            doctors: r.doctors,
+            patients: r.patients,
+        })
+        .collect())
+}
+
+/// The team's doctors in calling order, with their names and clinics (the
+/// order of [`doctors_in_calling_order`]).
+pub async fn doctors(db: &mut PgConnection, team: Uuid) -> Result<Vec<TeamDoctor>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"select s.id, s.family_name || ' ' || s.given_name as "name!",
+                  o.name as clinic_name, c.position is not null as "placed!"
+             from staff s
+             join organizations o on o.id = s.organization_id
+             join clinic_team_members t on t.organization_id = o.id
+             left join team_calling_order c on c.team_id = t.team_id and c.staff_id = s.id
+            where t.team_id = $1 and s.role = 'physician' and s.disabled_at is null
+            order by c.position nulls last, o.id, s.id"#,
+        team
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| TeamDoctor {
+            id: r.id,
+            name: r.name,
+            clinic_name: r.clinic_name,
+            placed: r.placed,
+        })
+        .collect())
+}
+
+/// Every hospital of the network, by name.
+pub async fn hospitals(db: impl sqlx::PgExecutor<'_>) -> Result<Vec<HospitalOption>, sqlx::Error> {
+    let rows = sqlx::query!(
+        "select id, name from organizations where kind = 'hospital' order by name, id"
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| HospitalOption {
+            id: r.id,
+            name: r.name,
+        })
+        .collect())
+}
+
+/// The team's backup hospital, if one is set.
+pub async fn backup_hospital_id(
+    db: impl sqlx::PgExecutor<'_>,
+    team: Uuid,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    let id = sqlx::query_scalar!(
+        "select backup_hospital_id from clinic_teams where id = $1",
+        team
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(id.flatten())
+}
+
+/// Locks the team's row for a change of its night set-up, so two
+/// coordinators' changes follow each other; `false` when there is no
+/// such team.
+pub async fn lock_team(db: &mut PgConnection, team: Uuid) -> Result<bool, sqlx::Error> {
+    let found = sqlx::query_scalar!(
+        r#"select true as "found!" from clinic_teams where id = $1 for update"#,
+        team
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Adds a line to the team's history.
+pub async fn record_change(
+    db: &mut PgConnection,
+    team: Uuid,
+    by: Uuid,
+    change: &str,
+    value: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into team_history (team_id, staff_id, change, value) values ($1, $2, $3, $4)",
+        team,
+        by,
+        change,
+        value
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The team's latest changes, newest first.
+pub async fn history(
+    db: impl sqlx::PgExecutor<'_>,
+    team: Uuid,
+    limit: i64,
+) -> Result<Vec<TeamChange>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"select h.at, s.family_name || ' ' || s.given_name as "by!", h.change, h.value
+             from team_history h join staff s on s.id = h.staff_id
+            where h.team_id = $1
+            order by h.at desc, h.id desc
+            limit $2"#,
+        team,
+        limit
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| TeamChange {
+            at: r.at,
+            by: r.by,
+            change: r.change,
+            value: r.value,
+        })
+        .collect())
 }

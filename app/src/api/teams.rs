@@ -1,0 +1,278 @@
+//! Clinic-team administration: the team's night model (a preset that makes
+//! its escalation policy and duty schedule), its calling order and its
+//! backup hospital. For coordinators and administrators
+//! (`Action::ManageRoster`). Every change is one transaction with its
+//! audit row and its line in the team's history; the forms are plain
+//! posts, so all of it works without JavaScript.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+pub use crate::views::teams::{HospitalOption, TeamAdmin, TeamChange, TeamDoctor, TeamSummary};
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::domain::access::{decide_staff_action, Action};
+    use crate::error::AppError;
+    use crate::ssr::auth::{self, CurrentUser};
+    use crate::ssr::{audit, request};
+    use sqlx::PgPool;
+    use uuid::Uuid;
+
+    /// The team page a refused form goes back to.
+    pub fn team_url(team_id: &str) -> String {
+        match Uuid::parse_str(team_id.trim()) {
+            Ok(id) => format!("/admin/teams/{id}"),
+            Err(_) => "/admin/teams".to_owned(),
+        }
+    }
+
+    /// The signed-in coordinator or administrator; anyone else is refused
+    /// (and the refusal audited under `action`).
+    pub async fn manager(pool: &PgPool, action: &str, back: &str) -> Result<CurrentUser, AppError> {
+        let user = auth::require_user(pool)
+            .await
+            .map_err(|e| request::fail_form(e, back))?;
+        if !decide_staff_action(&user.actor, Action::ManageRoster).is_allowed() {
+            audit::record(pool, &user, None, action, "denied", "not a roster manager").await?;
+            return Err(request::fail_form(AppError::Forbidden, back));
+        }
+        Ok(user)
+    }
+
+    pub fn parse_id(raw: &str, field: &str, back: &str) -> Result<Uuid, AppError> {
+        Uuid::parse_str(raw.trim())
+            .map_err(|_| request::fail_form(AppError::Invalid(field.to_owned()), back))
+    }
+}
+
+/// Every clinic team with its night model, backup hospital and size.
+#[server(prefix = "/api", endpoint = "admin_teams")]
+pub async fn admin_teams() -> Result<Vec<TeamSummary>, AppError> {
+    use crate::ssr::{db, request};
+    let pool = request::pool()?;
+    let _user = ssr::manager(&pool, "read_teams", "/admin/teams").await?;
+    db::teams::summaries(&pool, None)
+        .await
+        .map_err(request::internal("listing teams"))
+}
+
+/// One team's night set-up: model, calling order, backup hospital, history.
+#[server(prefix = "/api", endpoint = "admin_team")]
+pub async fn admin_team(team_id: String) -> Result<TeamAdmin, AppError> {
+    use crate::ssr::{db, request};
+    use crate::views::teams::TEAM_HISTORY_LINES;
+    let pool = request::pool()?;
+    let _user = ssr::manager(&pool, "read_teams", "/admin/teams").await?;
+    let team = uuid::Uuid::parse_str(team_id.trim())
+        .map_err(|_| request::fail(AppError::Invalid("team_id".into())))?;
+    let summary = db::teams::summaries(&pool, Some(team))
+        .await
+        .map_err(request::internal("reading a team"))?
+        .into_iter()
+        .next()
+        .ok_or_else(|| request::fail(AppError::NotFound))?;
+    let mut conn = pool.acquire().await.map_err(request::internal("acquire"))?;
+    let doctors = db::teams::doctors(&mut conn, team)
+        .await
+        .map_err(request::internal("reading the team's doctors"))?;
+    let backup_hospital_id = db::teams::backup_hospital_id(&mut *conn, team)
+        .await
+        .map_err(request::internal("reading the backup hospital"))?;
+    let hospitals = db::teams::hospitals(&mut *conn)
+        .await
+        .map_err(request::internal("listing hospitals"))?;
+    let history = db::teams::history(&mut *conn, team, TEAM_HISTORY_LINES)
+        .await
+        .map_err(request::internal("reading the team's history"))?;
+    Ok(TeamAdmin {
+        summary,
+        backup_hospital_id,
+        doctors,
+        hospitals,
+        history,
+    })
+}
+
+/// Gives the team the policy and the duty schedule of a night model
+/// (Kofu, Izumo, Usuki, Kashiwa), made from its doctors in calling order.
+/// Replaces the team's policy and schedule.
+#[server(prefix = "/api", endpoint = "team_night_model")]
+pub async fn apply_team_night_model(team_id: String, model: String) -> Result<(), AppError> {
+    use crate::domain::night_model::NightModel;
+    use crate::ssr::{audit, db, request};
+    const ACTION: &str = "team_night_model";
+    let back = ssr::team_url(&team_id);
+    let pool = request::pool()?;
+    let user = ssr::manager(&pool, ACTION, &back).await?;
+    let team = ssr::parse_id(&team_id, "team_id", &back)?;
+    let model = NightModel::parse(model.trim())
+        .ok_or_else(|| request::fail_form(AppError::Invalid("night_model".into()), &back))?;
+    let failed = |context: &'static str| {
+        let back = back.clone();
+        move |e| request::fail_form(request::internal(context)(e), &back)
+    };
+    let mut tx = pool.begin().await.map_err(failed("begin"))?;
+    if !db::teams::lock_team(&mut tx, team)
+        .await
+        .map_err(failed("locking the team"))?
+    {
+        return Err(request::fail_form(AppError::NotFound, "/admin/teams"));
+    }
+    db::teams::apply_night_model(&mut tx, team, model, chrono::Utc::now(), user.actor.staff_id)
+        .await
+        .map_err(failed("applying a night model"))?;
+    db::teams::record_change(&mut tx, team, user.actor.staff_id, "night_model", model.code())
+        .await
+        .map_err(failed("recording the team's history"))?;
+    audit::record(
+        &mut *tx,
+        &user,
+        None,
+        ACTION,
+        "done",
+        &format!("team {team}: {}", model.code()),
+    )
+    .await?;
+    tx.commit().await.map_err(failed("commit"))?;
+    if request::is_plain_form_post() {
+        leptos_axum::redirect(&back);
+    }
+    Ok(())
+}
+
+/// Moves one doctor a place up or down the team's calling order. The
+/// whole order is then the coordinator's (every doctor placed).
+#[server(prefix = "/api", endpoint = "team_calling_order")]
+pub async fn move_team_doctor(
+    team_id: String,
+    staff_id: String,
+    direction: String,
+) -> Result<(), AppError> {
+    use crate::domain::night_model::{move_in_order, OrderMove};
+    use crate::ssr::{audit, db, request};
+    const ACTION: &str = "team_calling_order";
+    let back = ssr::team_url(&team_id);
+    let pool = request::pool()?;
+    let user = ssr::manager(&pool, ACTION, &back).await?;
+    let team = ssr::parse_id(&team_id, "team_id", &back)?;
+    let doctor = ssr::parse_id(&staff_id, "team_doctor", &back)?;
+    let step = OrderMove::parse(&direction)
+        .ok_or_else(|| request::fail_form(AppError::Invalid("order_move".into()), &back))?;
+    let failed = |context: &'static str| {
+        let back = back.clone();
+        move |e| request::fail_form(request::internal(context)(e), &back)
+    };
+    let mut tx = pool.begin().await.map_err(failed("begin"))?;
+    if !db::teams::lock_team(&mut tx, team)
+        .await
+        .map_err(failed("locking the team"))?
+    {
+        return Err(request::fail_form(AppError::NotFound, "/admin/teams"));
+    }
+    let doctors = db::teams::doctors(&mut tx, team)
+        .await
+        .map_err(failed("reading the team's doctors"))?;
+    let order: Vec<_> = doctors.iter().map(|d| d.id).collect();
+    let moved = move_in_order(&order, doctor, step)
+        .ok_or_else(|| request::fail_form(AppError::Invalid("team_doctor".into()), &back))?;
+    if !db::teams::set_calling_order(&mut tx, team, &moved)
+        .await
+        .map_err(failed("setting the calling order"))?
+    {
+        return Err(request::fail_form(
+            AppError::Invalid("team_doctor".into()),
+            &back,
+        ));
+    }
+    let names: Vec<&str> = moved
+        .iter()
+        .filter_map(|id| doctors.iter().find(|d| d.id == *id))
+        .map(|d| d.name.as_str())
+        .collect();
+    db::teams::record_change(
+        &mut tx,
+        team,
+        user.actor.staff_id,
+        "calling_order",
+        &names.join(" → "),
+    )
+    .await
+    .map_err(failed("recording the team's history"))?;
+    audit::record(
+        &mut *tx,
+        &user,
+        None,
+        ACTION,
+        "done",
+        &format!("team {team}: {doctor} {}", step.code()),
+    )
+    .await?;
+    tx.commit().await.map_err(failed("commit"))?;
+    if request::is_plain_form_post() {
+        leptos_axum::redirect(&format!("{back}#calling-order"));
+    }
+    Ok(())
+}
+
+/// Sets the team's backup hospital (後方支援病院): the hospital its
+/// escalation path and its duty roster name.
+#[server(prefix = "/api", endpoint = "team_backup_hospital")]
+pub async fn set_team_backup_hospital(
+    team_id: String,
+    #[server(default)] hospital_id: String,
+) -> Result<(), AppError> {
+    use crate::ssr::{audit, db, request};
+    const ACTION: &str = "team_backup_hospital";
+    let back = ssr::team_url(&team_id);
+    let pool = request::pool()?;
+    let user = ssr::manager(&pool, ACTION, &back).await?;
+    let team = ssr::parse_id(&team_id, "team_id", &back)?;
+    let hospital = ssr::parse_id(&hospital_id, "backup_hospital", &back)?;
+    let failed = |context: &'static str| {
+        let back = back.clone();
+        move |e| request::fail_form(request::internal(context)(e), &back)
+    };
+    let mut tx = pool.begin().await.map_err(failed("begin"))?;
+    if !db::teams::lock_team(&mut tx, team)
+        .await
+        .map_err(failed("locking the team"))?
+    {
+        return Err(request::fail_form(AppError::NotFound, "/admin/teams"));
+    }
+    let hospitals = db::teams::hospitals(&mut *tx)
+        .await
+        .map_err(failed("listing hospitals"))?;
+    let Some(chosen) = hospitals.iter().find(|h| h.id == hospital) else {
+        return Err(request::fail_form(
+            AppError::Invalid("backup_hospital".into()),
+            &back,
+        ));
+    };
+    db::teams::set_backup_hospital(&mut tx, team, Some(hospital))
+        .await
+        .map_err(failed("setting the backup hospital"))?;
+    db::teams::record_change(
+        &mut tx,
+        team,
+        user.actor.staff_id,
+        "backup_hospital",
+        &chosen.name,
+    )
+    .await
+    .map_err(failed("recording the team's history"))?;
+    audit::record(
+        &mut *tx,
+        &user,
+        None,
+        ACTION,
+        "done",
+        &format!("team {team}: {hospital}"),
+    )
+    .await?;
+    tx.commit().await.map_err(failed("commit"))?;
+    if request::is_plain_form_post() {
+        leptos_axum::redirect(&format!("{back}#backup-hospital"));
+    }
+    Ok(())
+}
