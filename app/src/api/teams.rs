@@ -28,14 +28,21 @@ mod ssr {
     }
 
     /// The signed-in coordinator or administrator; anyone else is refused
-    /// (and the refusal audited under `action`).
-    pub async fn manager(pool: &PgPool, action: &str, back: &str) -> Result<CurrentUser, AppError> {
-        let user = auth::require_user(pool)
-            .await
-            .map_err(|e| request::fail_form(e, back))?;
+    /// (and the refusal audited under `action`). A form's refusal goes
+    /// back to `back` (a plain post); a page's read has none.
+    pub async fn manager(
+        pool: &PgPool,
+        action: &str,
+        back: Option<&str>,
+    ) -> Result<CurrentUser, AppError> {
+        let refuse = |e: AppError| match back {
+            Some(back) => request::fail_form(e, back),
+            None => request::fail(e),
+        };
+        let user = auth::require_user(pool).await.map_err(refuse)?;
         if !decide_staff_action(&user.actor, Action::ManageRoster).is_allowed() {
             audit::record(pool, &user, None, action, "denied", "not a roster manager").await?;
-            return Err(request::fail_form(AppError::Forbidden, back));
+            return Err(refuse(AppError::Forbidden));
         }
         Ok(user)
     }
@@ -51,7 +58,7 @@ mod ssr {
 pub async fn admin_teams() -> Result<Vec<TeamSummary>, AppError> {
     use crate::ssr::{db, request};
     let pool = request::pool()?;
-    let _user = ssr::manager(&pool, "read_teams", "/admin/teams").await?;
+    let _user = ssr::manager(&pool, "read_teams", None).await?;
     db::teams::summaries(&pool, None)
         .await
         .map_err(request::internal("listing teams"))
@@ -63,7 +70,7 @@ pub async fn admin_team(team_id: String) -> Result<TeamAdmin, AppError> {
     use crate::ssr::{db, request};
     use crate::views::teams::TEAM_HISTORY_LINES;
     let pool = request::pool()?;
-    let _user = ssr::manager(&pool, "read_teams", "/admin/teams").await?;
+    let _user = ssr::manager(&pool, "read_teams", None).await?;
     let team = uuid::Uuid::parse_str(team_id.trim())
         .map_err(|_| request::fail(AppError::Invalid("team_id".into())))?;
     let summary = db::teams::summaries(&pool, Some(team))
@@ -104,7 +111,7 @@ pub async fn apply_team_night_model(team_id: String, model: String) -> Result<()
     const ACTION: &str = "team_night_model";
     let back = ssr::team_url(&team_id);
     let pool = request::pool()?;
-    let user = ssr::manager(&pool, ACTION, &back).await?;
+    let user = ssr::manager(&pool, ACTION, Some(&back)).await?;
     let team = ssr::parse_id(&team_id, "team_id", &back)?;
     let model = NightModel::parse(model.trim())
         .ok_or_else(|| request::fail_form(AppError::Invalid("night_model".into()), &back))?;
@@ -154,7 +161,7 @@ pub async fn move_team_doctor(
     const ACTION: &str = "team_calling_order";
     let back = ssr::team_url(&team_id);
     let pool = request::pool()?;
-    let user = ssr::manager(&pool, ACTION, &back).await?;
+    let user = ssr::manager(&pool, ACTION, Some(&back)).await?;
     let team = ssr::parse_id(&team_id, "team_id", &back)?;
     let doctor = ssr::parse_id(&staff_id, "team_doctor", &back)?;
     let step = OrderMove::parse(&direction)
@@ -226,7 +233,7 @@ pub async fn set_team_backup_hospital(
     const ACTION: &str = "team_backup_hospital";
     let back = ssr::team_url(&team_id);
     let pool = request::pool()?;
-    let user = ssr::manager(&pool, ACTION, &back).await?;
+    let user = ssr::manager(&pool, ACTION, Some(&back)).await?;
     let team = ssr::parse_id(&team_id, "team_id", &back)?;
     let hospital = ssr::parse_id(&hospital_id, "backup_hospital", &back)?;
     let failed = |context: &'static str| {

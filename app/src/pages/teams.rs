@@ -76,7 +76,7 @@ fn summary_facts(i18n: I18n, team: &TeamSummary) -> impl IntoView {
         .replace("{doctors}", &team.doctors.to_string())
         .replace("{patients}", &team.patients.to_string());
     view! {
-        <dl class="facts">
+        <dl class="facts-list">
             <dt>{i18n.t(Key::TeamClinics)}</dt>
             <dd>{team.clinics.join("、")}</dd>
             <dt>{i18n.t(Key::TeamNightModel)}</dt>
@@ -141,12 +141,12 @@ fn night_model_form(i18n: I18n, id: &str, current: Option<&str>) -> impl IntoVie
             <p>{i18n.t(Key::NightModelHelp)}</p>
             <ActionForm action=apply attr:class="stack">
                 <input type="hidden" name="team_id" value=id />
-                <fieldset class="choices">
+                <fieldset class="models">
                     <legend>{i18n.t(Key::NightModelChoose)}</legend>
                     {NightModel::ALL.into_iter().map(|model| {
                         let (name, help) = night_model_words(model);
                         view! {
-                            <label class="choice">
+                            <label class="choice model">
                                 <input type="radio" name="model" value=model.code()
                                     checked=current == Some(model) required />
                                 <span>
@@ -177,6 +177,7 @@ fn calling_order(i18n: I18n, id: &str, team: &TeamAdmin) -> impl IntoView {
                     let down = (i < last).then(|| move_form(i18n, id, &doctor.id.to_string(), &doctor.name, "down"));
                     view! {
                         <li data-testid="calling-order-doctor">
+                            <span class="pos">{i + 1}</span>
                             <span class="who">
                                 <strong>{doctor.name.clone()}</strong>
                                 <span class="meta">{doctor.clinic_name.clone()}</span>

@@ -238,8 +238,20 @@ async fn nurses_and_doctors_may_not_change_a_team(pool: PgPool) {
             let r = app.post_form(path, &form).await;
             assert_eq!(r.status().as_u16(), 403, "{login} {path}");
         }
-        let (status, _) = app.get(&format!("/admin/teams/{north}")).await;
-        assert_eq!(status, 403, "{login} opens the team page");
+        // As a browser asks for a page (Accept: text/html): a 403 in words,
+        // not a redirect.
+        for path in ["/admin/teams".to_owned(), format!("/admin/teams/{north}")] {
+            let page = app
+                .client
+                .get(app.url(&path))
+                .header("cookie", app.session.clone().unwrap_or_default())
+                .header("accept", "text/html")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(page.status().as_u16(), 403, "{login} opens {path}");
+            assert!(page.text().await.unwrap().contains("権限"), "{login} {path}: in words");
+        }
     }
     assert_eq!(setup_of(&pool, north).await, before, "nothing was written");
     assert_eq!(history_lines(&pool, north).await, 0);

@@ -2,10 +2,11 @@
 //! absences. Compile-checked; each answers one question in one round trip,
 //! and the server functions in `api::duty` put the answers together.
 //!
-//! Doctors come in the team's agreed calling order, clinic by clinic
-//! (`order by o.id, s.id`), the same order `db::escalation` gives the
-//! escalation engine, so the contact list the nurse station reads is the
-//! order the engine calls in when distances are unknown.
+//! The roster lists a team's doctors in its calling order
+//! (`db::teams::doctors_in_calling_order`: the coordinator's order, then
+//! clinic by clinic), the order `db::escalation` gives the escalation
+//! engine, so the contact list the nurse station reads is the order the
+//! engine calls in when distances are unknown.
 
 use crate::domain::schedule::{DutySchedule, Interval, PlannedAbsence};
 use crate::views::duty::{Contact, PhysicianOption, TeamOption};
