@@ -8,13 +8,15 @@ create table team_history (
     team_id   uuid not null references clinic_teams (id) on delete restrict,
     at        timestamptz not null default now(),
     staff_id  uuid not null references staff (id) on delete restrict,
-    -- 'night_model' | 'calling_order' | 'backup_hospital'
+    -- 'night_model' | 'calling_order' | 'backup_hospital' | 'cover' | 'cover_removed'
     change    text not null,
     -- What it became, in the words of the moment: the model's code, the
-    -- doctors' names in order, the hospital's name ('' for none).
+    -- doctors' names in order, the hospital's name, the cover's doctor and
+    -- hours.
     value     text not null default '',
     constraint team_history_change_check
-        check (change in ('night_model', 'calling_order', 'backup_hospital')),
+        check (change in ('night_model', 'calling_order', 'backup_hospital', 'cover',
+                          'cover_removed')),
     constraint team_history_value_length check (char_length(value) <= 4000)
 );
 create index team_history_team_idx on team_history (team_id, at desc);

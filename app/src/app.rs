@@ -4,8 +4,8 @@ use crate::components::header::Header;
 use crate::i18n::{provide_i18n_context, use_i18n, Key, Lang, THEME_COOKIE};
 use crate::pages::absences::AbsencesPage;
 use crate::pages::duty::DutyPage;
-use crate::pages::teams::{TeamPage, TeamsPage};
 use crate::pages::night_card::CardEditPage;
+use crate::pages::teams::{TeamPage, TeamsPage};
 use crate::pages::{
     audit::{AuditPage, NoticesPage},
     call::{CallBoardPage, CallPage, HandoffsPage, NewCallPage},

@@ -144,6 +144,10 @@ fn invalid_field_key(field: &str) -> Key {
         "order_move" => Key::InvalidOrderMove,
         "backup_hospital" => Key::InvalidBackupHospital,
         "team_id" => Key::InvalidTeamId,
+        "cover_date" => Key::InvalidCoverDate,
+        "cover_time" => Key::InvalidCoverTime,
+        "cover_past" => Key::InvalidCoverPast,
+        "cover" => Key::InvalidCover,
         _ => Key::InvalidInput,
     }
 }

@@ -8,7 +8,9 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
-pub use crate::views::teams::{HospitalOption, TeamAdmin, TeamChange, TeamDoctor, TeamSummary};
+pub use crate::views::teams::{
+    HospitalOption, TeamAdmin, TeamChange, TeamCover, TeamDoctor, TeamSummary,
+};
 
 #[cfg(feature = "ssr")]
 mod ssr {
@@ -92,11 +94,38 @@ pub async fn admin_team(team_id: String) -> Result<TeamAdmin, AppError> {
     let history = db::teams::history(&mut *conn, team, TEAM_HISTORY_LINES)
         .await
         .map_err(request::internal("reading the team's history"))?;
+    let schedule = db::duty::schedule(&mut *conn, team)
+        .await
+        .map_err(request::internal("reading the duty schedule"))?;
+    let physicians = db::duty::physicians(&mut *conn)
+        .await
+        .map_err(request::internal("listing physicians"))?;
+    let now = chrono::Utc::now();
+    let mut covers: Vec<TeamCover> = schedule
+        .iter()
+        .flat_map(|s| &s.overrides)
+        .filter(|o| o.interval.end > now)
+        .filter_map(|o| match o.change {
+            crate::domain::schedule::OverrideChange::Cover { doctor } => Some(TeamCover {
+                id: o.id,
+                doctor: physicians
+                    .iter()
+                    .find(|p| p.id == doctor)
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default(),
+                start: o.interval.start,
+                end: o.interval.end,
+            }),
+            _ => None,
+        })
+        .collect();
+    covers.sort_by_key(|c| c.start);
     Ok(TeamAdmin {
         summary,
         backup_hospital_id,
         doctors,
         hospitals,
+        covers,
         history,
     })
 }
@@ -126,12 +155,24 @@ pub async fn apply_team_night_model(team_id: String, model: String) -> Result<()
     {
         return Err(request::fail_form(AppError::NotFound, "/admin/teams"));
     }
-    db::teams::apply_night_model(&mut tx, team, model, chrono::Utc::now(), user.actor.staff_id)
-        .await
-        .map_err(failed("applying a night model"))?;
-    db::teams::record_change(&mut tx, team, user.actor.staff_id, "night_model", model.code())
-        .await
-        .map_err(failed("recording the team's history"))?;
+    db::teams::apply_night_model(
+        &mut tx,
+        team,
+        model,
+        chrono::Utc::now(),
+        user.actor.staff_id,
+    )
+    .await
+    .map_err(failed("applying a night model"))?;
+    db::teams::record_change(
+        &mut tx,
+        team,
+        user.actor.staff_id,
+        "night_model",
+        model.code(),
+    )
+    .await
+    .map_err(failed("recording the team's history"))?;
     audit::record(
         &mut *tx,
         &user,
@@ -280,6 +321,163 @@ pub async fn set_team_backup_hospital(
     tx.commit().await.map_err(failed("commit"))?;
     if request::is_plain_form_post() {
         leptos_axum::redirect(&format!("{back}#backup-hospital"));
+    }
+    Ok(())
+}
+
+/// One-off cover: a doctor of the team is on duty for a stretch ("北村
+/// covers the night of 12/24"), whoever the rotation names.
+#[server(prefix = "/api", endpoint = "team_add_cover")]
+pub async fn add_team_cover(
+    team_id: String,
+    staff_id: String,
+    date: String,
+    from: String,
+    to: String,
+) -> Result<(), AppError> {
+    use crate::domain::cover::cover_interval;
+    use crate::domain::schedule::{DutyOverride, DutySchedule, OverrideChange};
+    use crate::domain::time::format_tokyo_minute;
+    use crate::ssr::{audit, db, request};
+    const ACTION: &str = "team_cover";
+    let back = ssr::team_url(&team_id);
+    let pool = request::pool()?;
+    let user = ssr::manager(&pool, ACTION, Some(&back)).await?;
+    let team = ssr::parse_id(&team_id, "team_id", &back)?;
+    let doctor = ssr::parse_id(&staff_id, "team_doctor", &back)?;
+    let interval = cover_interval(&date, &from, &to, chrono::Utc::now())
+        .map_err(|p| request::fail_form(AppError::Invalid(p.code().to_owned()), &back))?;
+    let failed = |context: &'static str| {
+        let back = back.clone();
+        move |e| request::fail_form(request::internal(context)(e), &back)
+    };
+    let mut tx = pool.begin().await.map_err(failed("begin"))?;
+    if !db::teams::lock_team(&mut tx, team)
+        .await
+        .map_err(failed("locking the team"))?
+    {
+        return Err(request::fail_form(AppError::NotFound, "/admin/teams"));
+    }
+    let doctors = db::teams::doctors(&mut tx, team)
+        .await
+        .map_err(failed("reading the team's doctors"))?;
+    let Some(named) = doctors.iter().find(|d| d.id == doctor) else {
+        return Err(request::fail_form(
+            AppError::Invalid("team_doctor".into()),
+            &back,
+        ));
+    };
+    let mut schedule = db::duty::schedule(&mut *tx, team)
+        .await
+        .map_err(failed("reading the duty schedule"))?
+        .unwrap_or_else(|| DutySchedule {
+            id: team,
+            name: String::new(),
+            rotations: Vec::new(),
+            rules: Vec::new(),
+            overrides: Vec::new(),
+            swaps: Vec::new(),
+        });
+    let id = uuid::Uuid::new_v4();
+    schedule.overrides.push(DutyOverride {
+        id,
+        interval,
+        change: OverrideChange::Cover { doctor },
+    });
+    db::teams::save_schedule(&mut tx, team, &schedule, user.actor.staff_id)
+        .await
+        .map_err(failed("saving the duty schedule"))?;
+    let words = format!(
+        "{} {}–{}",
+        named.name,
+        format_tokyo_minute(interval.start),
+        format_tokyo_minute(interval.end)
+    );
+    db::teams::record_change(&mut tx, team, user.actor.staff_id, "cover", &words)
+        .await
+        .map_err(failed("recording the team's history"))?;
+    audit::record(
+        &mut *tx,
+        &user,
+        None,
+        ACTION,
+        "done",
+        &format!("team {team}: cover {id} by {doctor}"),
+    )
+    .await?;
+    tx.commit().await.map_err(failed("commit"))?;
+    if request::is_plain_form_post() {
+        leptos_axum::redirect(&format!("{back}#covers"));
+    }
+    Ok(())
+}
+
+/// Takes back a one-off cover.
+#[server(prefix = "/api", endpoint = "team_remove_cover")]
+pub async fn remove_team_cover(team_id: String, cover_id: String) -> Result<(), AppError> {
+    use crate::domain::schedule::OverrideChange;
+    use crate::domain::time::format_tokyo_minute;
+    use crate::ssr::{audit, db, request};
+    const ACTION: &str = "team_cover_remove";
+    let back = ssr::team_url(&team_id);
+    let pool = request::pool()?;
+    let user = ssr::manager(&pool, ACTION, Some(&back)).await?;
+    let team = ssr::parse_id(&team_id, "team_id", &back)?;
+    let cover = ssr::parse_id(&cover_id, "cover", &back)?;
+    let failed = |context: &'static str| {
+        let back = back.clone();
+        move |e| request::fail_form(request::internal(context)(e), &back)
+    };
+    let mut tx = pool.begin().await.map_err(failed("begin"))?;
+    if !db::teams::lock_team(&mut tx, team)
+        .await
+        .map_err(failed("locking the team"))?
+    {
+        return Err(request::fail_form(AppError::NotFound, "/admin/teams"));
+    }
+    let mut schedule = db::duty::schedule(&mut *tx, team)
+        .await
+        .map_err(failed("reading the duty schedule"))?
+        .ok_or_else(|| request::fail_form(AppError::Invalid("cover".into()), &back))?;
+    let at = schedule
+        .overrides
+        .iter()
+        .position(|o| o.id == cover && matches!(o.change, OverrideChange::Cover { .. }))
+        .ok_or_else(|| request::fail_form(AppError::Invalid("cover".into()), &back))?;
+    let removed = schedule.overrides.remove(at);
+    db::teams::save_schedule(&mut tx, team, &schedule, user.actor.staff_id)
+        .await
+        .map_err(failed("saving the duty schedule"))?;
+    let name = match removed.change {
+        OverrideChange::Cover { doctor } => db::teams::doctors(&mut tx, team)
+            .await
+            .map_err(failed("reading the team's doctors"))?
+            .into_iter()
+            .find(|d| d.id == doctor)
+            .map(|d| d.name)
+            .unwrap_or_default(),
+        OverrideChange::Replace { .. } => String::new(),
+    };
+    let words = format!(
+        "{name} {}–{}",
+        format_tokyo_minute(removed.interval.start),
+        format_tokyo_minute(removed.interval.end)
+    );
+    db::teams::record_change(&mut tx, team, user.actor.staff_id, "cover_removed", &words)
+        .await
+        .map_err(failed("recording the team's history"))?;
+    audit::record(
+        &mut *tx,
+        &user,
+        None,
+        ACTION,
+        "done",
+        &format!("team {team}: cover {cover}"),
+    )
+    .await?;
+    tx.commit().await.map_err(failed("commit"))?;
+    if request::is_plain_form_post() {
+        leptos_axum::redirect(&format!("{back}#covers"));
     }
     Ok(())
 }

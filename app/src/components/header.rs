@@ -108,10 +108,26 @@ mod tests {
         };
         let everyone = ["/", "/calls", "/duty", "/notices", "/account/security"];
         let cases: [(Role, &[&str], &[&str]); 4] = [
-            (Role::Nurse, &[], &["/handoffs", "/absences", "/audit", "/admin/teams"]),
-            (Role::Physician, &["/handoffs", "/absences"], &["/audit", "/admin/teams"]),
-            (Role::Coordinator, &["/absences", "/audit", "/admin/teams"], &["/handoffs"]),
-            (Role::Admin, &["/absences", "/audit", "/admin/teams"], &["/handoffs"]),
+            (
+                Role::Nurse,
+                &[],
+                &["/handoffs", "/absences", "/audit", "/admin/teams"],
+            ),
+            (
+                Role::Physician,
+                &["/handoffs", "/absences"],
+                &["/audit", "/admin/teams"],
+            ),
+            (
+                Role::Coordinator,
+                &["/absences", "/audit", "/admin/teams"],
+                &["/handoffs"],
+            ),
+            (
+                Role::Admin,
+                &["/absences", "/audit", "/admin/teams"],
+                &["/handoffs"],
+            ),
         ];
         for (role, has, lacks) in cases {
             let got = hrefs(role);

@@ -53,6 +53,8 @@ pub enum AuditAction {
     TeamNightModel,
     TeamCallingOrder,
     TeamBackupHospital,
+    TeamCover,
+    TeamCoverRemove,
     /// A code this build does not know (written by a newer server).
     Other,
 }
@@ -102,6 +104,8 @@ impl AuditAction {
             "team_night_model" => Self::TeamNightModel,
             "team_calling_order" => Self::TeamCallingOrder,
             "team_backup_hospital" => Self::TeamBackupHospital,
+            "team_cover" => Self::TeamCover,
+            "team_cover_remove" => Self::TeamCoverRemove,
             _ => Self::Other,
         }
     }

@@ -7,6 +7,7 @@ pub mod access;
 pub mod audit_log;
 pub mod card;
 pub mod card_input;
+pub mod cover;
 pub mod duty_calendar;
 pub mod escalation;
 pub mod freshness;

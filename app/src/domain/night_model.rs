@@ -462,7 +462,7 @@ mod tests {
     }
     #[test]
     fn moving_in_the_calling_order() {
-        let [a, b, c] = [1u128, 2, 3].map(|n| Uuid::from_u128(n));
+        let [a, b, c] = [1u128, 2, 3].map(Uuid::from_u128);
         let order = [a, b, c];
         let cases: &[(Uuid, OrderMove, Option<[Uuid; 3]>)] = &[
             (b, OrderMove::Up, Some([b, a, c])),

@@ -132,6 +132,8 @@ fn action_key(action: AuditAction) -> Key {
         A::TeamNightModel => Key::AuditActTeamNightModel,
         A::TeamCallingOrder => Key::AuditActTeamCallingOrder,
         A::TeamBackupHospital => Key::AuditActTeamBackupHospital,
+        A::TeamCover => Key::AuditActTeamCover,
+        A::TeamCoverRemove => Key::AuditActTeamCoverRemove,
         A::Other => Key::AuditActOther,
     }
 }

@@ -6,8 +6,8 @@
 //! wasm, and the same with JavaScript off.
 
 use crate::api::teams::{
-    admin_team, admin_teams, ApplyTeamNightModel, MoveTeamDoctor, SetTeamBackupHospital, TeamAdmin,
-    TeamChange, TeamSummary,
+    admin_team, admin_teams, AddTeamCover, ApplyTeamNightModel, MoveTeamDoctor, RemoveTeamCover,
+    SetTeamBackupHospital, TeamAdmin, TeamChange, TeamSummary,
 };
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form_error::use_form_flash;
@@ -126,6 +126,7 @@ fn team_view(i18n: I18n, team: TeamAdmin) -> impl IntoView {
         <p><a class="button" href=format!("/duty?team={id}")>{i18n.t(Key::TeamSeeDuty)}</a></p>
         {night_model_form(i18n, &id, team.summary.night_model.as_deref())}
         {calling_order(i18n, &id, &team)}
+        {covers(i18n, &id, &team)}
         {backup_hospital_form(i18n, &id, &team)}
         {history(i18n, team.history)}
     }
@@ -191,7 +192,13 @@ fn calling_order(i18n: I18n, id: &str, team: &TeamAdmin) -> impl IntoView {
     }
 }
 
-fn move_form(i18n: I18n, team: &str, doctor: &str, name: &str, direction: &'static str) -> impl IntoView {
+fn move_form(
+    i18n: I18n,
+    team: &str,
+    doctor: &str,
+    name: &str,
+    direction: &'static str,
+) -> impl IntoView {
     let action = ServerAction::<MoveTeamDoctor>::new();
     let (label, key) = if direction == "up" {
         ("↑", Key::CallingOrderUp)
@@ -249,6 +256,8 @@ fn change_words(i18n: I18n, change: &TeamChange) -> String {
         ),
         "calling_order" => format!("{}: {}", i18n.t(Key::TeamCallingOrder), change.value),
         "backup_hospital" => format!("{}: {}", i18n.t(Key::TeamBackupHospital), change.value),
+        "cover" => format!("{}: {}", i18n.t(Key::TeamCovers), change.value),
+        "cover_removed" => format!("{}: {}", i18n.t(Key::CoverRemoved), change.value),
         _ => i18n.t(Key::TeamChangeOther).to_owned(),
     }
 }
@@ -272,6 +281,65 @@ fn history(i18n: I18n, changes: Vec<TeamChange>) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
+        </section>
+    }
+}
+
+fn covers(i18n: I18n, id: &str, team: &TeamAdmin) -> impl IntoView {
+    let add = ServerAction::<AddTeamCover>::new();
+    let doctors = team.doctors.clone();
+    let team_id = id.to_owned();
+    view! {
+        <section class="block" id="covers" data-testid="covers">
+            <h2>{i18n.t(Key::TeamCovers)}</h2>
+            <p>{i18n.t(Key::CoversHelp)}</p>
+            {if team.covers.is_empty() {
+                view! { <p>{i18n.t(Key::CoversNone)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="history">
+                        {team.covers.iter().map(|c| {
+                            let remove = ServerAction::<RemoveTeamCover>::new();
+                            let words = format!("{} {}–{}", c.doctor, format_tokyo_minute(c.start), format_tokyo_minute(c.end));
+                            let (team_id, cover_id) = (id.to_owned(), c.id.to_string());
+                            view! {
+                                <li data-testid="cover">
+                                    <span>{words}</span>" "
+                                    <ActionForm action=remove attr:class="inline">
+                                        <input type="hidden" name="team_id" value=team_id />
+                                        <input type="hidden" name="cover_id" value=cover_id />
+                                        <button type="submit" class="button small">{i18n.t(Key::CoverRemove)}</button>
+                                    </ActionForm>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <ActionForm action=add attr:class="stack">
+                <input type="hidden" name="team_id" value=team_id />
+                <label>
+                    <span>{i18n.t(Key::CoverDoctor)}</span>
+                    <select name="staff_id" required>
+                        {doctors.into_iter().map(|d| view! {
+                            <option value=d.id.to_string()>{format!("{}（{}）", d.name, d.clinic_name)}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>
+                    <span>{i18n.t(Key::CoverDate)}</span>
+                    <input type="date" name="date" required />
+                </label>
+                <label>
+                    <span>{i18n.t(Key::CoverFrom)}</span>
+                    <input type="time" name="from" value="18:00" required />
+                </label>
+                <label>
+                    <span>{i18n.t(Key::CoverTo)}</span>
+                    <input type="time" name="to" value="08:30" required />
+                </label>
+                <button type="submit" class="button primary">{i18n.t(Key::CoverAdd)}</button>
+            </ActionForm>
         </section>
     }
 }

@@ -53,7 +53,18 @@ pub struct TeamAdmin {
     pub backup_hospital_id: Option<Uuid>,
     pub doctors: Vec<TeamDoctor>,
     pub hospitals: Vec<HospitalOption>,
+    /// One-off covers not over yet, soonest first.
+    pub covers: Vec<TeamCover>,
     pub history: Vec<TeamChange>,
+}
+
+/// A one-off cover: `doctor` is on duty from `start` to `end`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamCover {
+    pub id: Uuid,
+    pub doctor: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
 }
 
 /// The most history lines the team page shows.

@@ -100,6 +100,8 @@ const SERVER_FUNCTIONS: &[(&str, Kind)] = &[
     ("/api/team_night_model", Kind::StaffOnly),
     ("/api/team_calling_order", Kind::StaffOnly),
     ("/api/team_backup_hospital", Kind::StaffOnly),
+    ("/api/team_add_cover", Kind::StaffOnly),
+    ("/api/team_remove_cover", Kind::StaffOnly),
 ];
 
 /// The server functions that edit a card (`Action::EditCard`).
@@ -387,6 +389,17 @@ async fn signed_out_requests_are_refused_everywhere(pool: PgPool) {
             "/api/team_backup_hospital" => &[
                 ("team_id", "00000000-0000-4000-8000-0000deadbeef"),
                 ("hospital_id", "00000000-0000-4000-8000-0000deadbeef"),
+            ],
+            "/api/team_add_cover" => &[
+                ("team_id", "00000000-0000-4000-8000-0000deadbeef"),
+                ("staff_id", "00000000-0000-4000-8000-0000deadbeef"),
+                ("date", "2026-12-24"),
+                ("from", "18:00"),
+                ("to", "08:30"),
+            ],
+            "/api/team_remove_cover" => &[
+                ("team_id", "00000000-0000-4000-8000-0000deadbeef"),
+                ("cover_id", "00000000-0000-4000-8000-0000deadbeef"),
             ],
             _ => &[],
         };

@@ -167,7 +167,17 @@ const ENDPOINTS: &[Endpoint] = &[
         &["team_id", "staff_id", "direction"],
         COORDINATOR,
     ),
-    ep("team_backup_hospital", &["team_id", "hospital_id"], COORDINATOR),
+    ep(
+        "team_backup_hospital",
+        &["team_id", "hospital_id"],
+        COORDINATOR,
+    ),
+    ep(
+        "team_add_cover",
+        &["team_id", "staff_id", "date", "from", "to"],
+        COORDINATOR,
+    ),
+    ep("team_remove_cover", &["team_id", "cover_id"], COORDINATOR),
     ep("form_flash", &["path"], NURSE),
     ep("night_card", &["patient_id"], NURSE),
     ep("passkeys", &[], NURSE),

@@ -90,8 +90,6 @@ pub async fn apply_night_model(
     let doctors = doctors_in_calling_order(&mut *db, team).await?;
     let policy = serde_json::to_value(model.policy())
         .map_err(|e| sqlx::Error::Protocol(format!("night model policy: {e}")))?;
-    let schedule = serde_json::to_value(model.schedule(team, &doctors, now))
-        .map_err(|e| sqlx::Error::Protocol(format!("night model schedule: {e}")))?;
     sqlx::query!(
         "insert into escalation_policies (clinic_team_id, policy) values ($1, $2)
          on conflict (clinic_team_id) do update
@@ -102,17 +100,7 @@ pub async fn apply_night_model(
     )
     .execute(&mut *db)
     .await?;
-    sqlx::query!(
-        "insert into duty_schedules (clinic_team_id, definition, updated_by) values ($1, $2, $3)
-         on conflict (clinic_team_id) do update
-            set definition = excluded.definition, version = duty_schedules.version + 1,
-                updated_at = now(), updated_by = excluded.updated_by",
-        team,
-        Json(schedule) as _,
-        by,
-    )
-    .execute(&mut *db)
-    .await?;
+    save_schedule(&mut *db, team, &model.schedule(team, &doctors, now), by).await?;
     sqlx::query!(
         "update clinic_teams set night_model = $2 where id = $1",
         team,
@@ -294,4 +282,28 @@ pub async fn history(
             value: r.value,
         })
         .collect())
+}
+
+/// Stores the team's duty schedule (a new version), as the coordinator
+/// changed it.
+pub async fn save_schedule(
+    db: &mut PgConnection,
+    team: Uuid,
+    schedule: &crate::domain::schedule::DutySchedule,
+    by: Uuid,
+) -> Result<(), sqlx::Error> {
+    let definition = serde_json::to_value(schedule)
+        .map_err(|e| sqlx::Error::Protocol(format!("duty schedule: {e}")))?;
+    sqlx::query!(
+        "insert into duty_schedules (clinic_team_id, definition, updated_by) values ($1, $2, $3)
+         on conflict (clinic_team_id) do update
+            set definition = excluded.definition, version = duty_schedules.version + 1,
+                updated_at = now(), updated_by = excluded.updated_by",
+        team,
+        Json(definition) as _,
+        by,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
 }
