@@ -1,6 +1,6 @@
 //! The team's edits to the night card: the wishes (ACP), the 「急変時の対応」
-//! of the current nursing order and its renewal, the landmark and way in, the care manager,
-//! identity, and timeline notes.
+//! of the current nursing order and its renewal, the landmark and way in,
+//! the care manager, identity, and timeline notes.
 //!
 //! Each server function is thin: who asks → parse the form into domain
 //! types → `ssr::access` (`Action::EditCard`) → one transaction with the
@@ -371,12 +371,13 @@ pub async fn renew_order(
         };
         let order = OrderRenewal::parse(&form, today).map_err(|e| edit.invalid(e))?;
         // The order the form was filled in from; blank when there was none.
-        let based_on = match order_id.trim() {
-            "" => None,
-            id => Some(uuid::Uuid::parse_str(id).map_err(|_| {
-                edit.invalid(FieldError::new(Field::Record, Problem::Malformed))
-            })?),
-        };
+        let based_on =
+            match order_id.trim() {
+                "" => None,
+                id => Some(uuid::Uuid::parse_str(id).map_err(|_| {
+                    edit.invalid(FieldError::new(Field::Record, Problem::Malformed))
+                })?),
+            };
         let version = parse_version(&version).map_err(|e| edit.invalid(e))?;
         let mut tx = edit.begin().await?;
         let id = edit::renew_nursing_order(

@@ -915,31 +915,110 @@ mod tests {
         };
         // (issued on, from, to, expected: the period or the error code)
         let cases = [
-            ("2026-12-02", "2026-12-02", "2027-06-01", Ok((d(2026, 12, 2), d(2027, 6, 1)))),
-            ("2026-12-01", "2026-12-01", "2026-12-01", Ok((d(2026, 12, 1), d(2026, 12, 1)))),
+            (
+                "2026-12-02",
+                "2026-12-02",
+                "2027-06-01",
+                Ok((d(2026, 12, 2), d(2027, 6, 1))),
+            ),
+            (
+                "2026-12-01",
+                "2026-12-02",
+                "2026-12-02",
+                Ok((d(2026, 12, 2), d(2026, 12, 2))),
+            ),
             // Starting later, to follow the order in force.
-            ("2026-12-02", "2027-01-01", "2027-06-30", Ok((d(2027, 1, 1), d(2027, 6, 30)))),
+            (
+                "2026-12-02",
+                "2027-01-01",
+                "2027-06-30",
+                Ok((d(2027, 1, 1), d(2027, 6, 30))),
+            ),
             // Six months from the 31st of August end on the 27th of February.
-            ("2026-08-31", "2026-08-31", "2027-02-27", Ok((d(2026, 8, 31), d(2027, 2, 27)))),
-            ("2026-08-31", "2026-08-31", "2027-02-28", Err("valid_to:period_too_long")),
-            ("2026-12-02", "2026-12-02", "2027-06-02", Err("valid_to:period_too_long")),
-            ("2026-12-02", "2026-12-02", "2028-12-01", Err("valid_to:period_too_long")),
-            ("2026-12-02", "2026-12-10", "2026-12-09", Err("valid_to:ends_before_start")),
-            ("2026-06-01", "2026-06-01", "2026-11-30", Err("valid_to:ends_in_past")),
-            ("2026-12-02", "2026-02-30", "2026-06-30", Err("valid_from:impossible_date")),
-            ("2026-12-02", "2026-12-02", "2027-02-30", Err("valid_to:impossible_date")),
-            ("2026-02-30", "2026-12-02", "2027-05-30", Err("issued_on:impossible_date")),
-            ("2026-12-03", "2026-12-03", "2027-05-30", Err("issued_on:future_date")),
+            (
+                "2026-08-31",
+                "2026-08-31",
+                "2027-02-27",
+                Ok((d(2026, 8, 31), d(2027, 2, 27))),
+            ),
+            (
+                "2026-08-31",
+                "2026-08-31",
+                "2027-02-28",
+                Err("valid_to:period_too_long"),
+            ),
+            (
+                "2026-12-02",
+                "2026-12-02",
+                "2027-06-02",
+                Err("valid_to:period_too_long"),
+            ),
+            (
+                "2026-12-02",
+                "2026-12-02",
+                "2028-12-01",
+                Err("valid_to:period_too_long"),
+            ),
+            (
+                "2026-12-02",
+                "2026-12-10",
+                "2026-12-09",
+                Err("valid_to:ends_before_start"),
+            ),
+            (
+                "2026-06-01",
+                "2026-06-01",
+                "2026-11-30",
+                Err("valid_to:ends_in_past"),
+            ),
+            (
+                "2026-12-02",
+                "2026-02-30",
+                "2026-06-30",
+                Err("valid_from:impossible_date"),
+            ),
+            (
+                "2026-12-02",
+                "2026-12-02",
+                "2027-02-30",
+                Err("valid_to:impossible_date"),
+            ),
+            (
+                "2026-02-30",
+                "2026-12-02",
+                "2027-05-30",
+                Err("issued_on:impossible_date"),
+            ),
+            (
+                "2026-12-03",
+                "2026-12-03",
+                "2027-05-30",
+                Err("issued_on:future_date"),
+            ),
             ("", "2026-12-02", "2027-05-30", Err("issued_on:empty")),
-            ("2026-12-02", "来月", "2027-05-30", Err("valid_from:bad_date")),
+            (
+                "2026-12-02",
+                "来月",
+                "2027-05-30",
+                Err("valid_from:bad_date"),
+            ),
             ("2026-12-02", "2026-12-02", "", Err("valid_to:empty")),
-            ("令和8年12月2日", "令和8年12月2日", "令和9年5月31日", Ok((d(2026, 12, 2), d(2027, 5, 31)))),
+            (
+                "令和8年12月2日",
+                "令和8年12月2日",
+                "令和9年5月31日",
+                Ok((d(2026, 12, 2), d(2027, 5, 31))),
+            ),
         ];
         for (issued_on, from, to, expected) in cases {
             let got = OrderRenewal::parse(&form(issued_on, from, to), today)
                 .map(|o| (o.valid_from, o.valid_to))
                 .map_err(|e| e.code());
-            assert_eq!(got, expected.map_err(str::to_owned), "{issued_on} {from} {to}");
+            assert_eq!(
+                got,
+                expected.map_err(str::to_owned),
+                "{issued_on} {from} {to}"
+            );
         }
         let blank = OrderRenewalForm {
             on_sudden_change: " ",

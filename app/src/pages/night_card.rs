@@ -446,6 +446,7 @@ fn OrdersSection(card: NightCard, today: chrono::NaiveDate) -> impl IntoView {
                     {(!o.clinic.is_empty()).then(|| format!(" ({})", o.clinic))}
                     <br />
                     {i18n.t(Key::OrderPeriod)}": "{o.valid_from.to_string()}" 〜 "{o.valid_to.to_string()}
+                    " · "{i18n.t(Key::OrderIssuedOn)}": "{o.issued_on.to_string()}
                 </p>
                 // Who wrote the text in force (issue 8), not only who issued it.
                 <p class="stamp author" data-testid="sudden-change-author">

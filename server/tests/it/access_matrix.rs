@@ -698,7 +698,10 @@ async fn card_edit_form(pool: &PgPool, path: &str, patient: Uuid) -> Vec<(&'stat
                 ("version", v.to_string()),
                 ("issued_on", today.to_string()),
                 ("valid_from", today.to_string()),
-                ("valid_to", (today + chrono::Duration::days(150)).to_string()),
+                (
+                    "valid_to",
+                    (today + chrono::Duration::days(150)).to_string(),
+                ),
                 ("on_sudden_change", "急変時は主治医へ連絡".into()),
             ]
         }

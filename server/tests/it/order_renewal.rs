@@ -66,13 +66,17 @@ fn renewal(
     vec![
         ("patient_id", patient.to_string()),
         ("order_id", order["id"].as_str().unwrap_or("").to_owned()),
-        ("version", order["version"].as_i64().unwrap_or(0).to_string()),
+        (
+            "version",
+            order["version"].as_i64().unwrap_or(0).to_string(),
+        ),
         ("issued_on", today().to_string()),
         ("valid_from", from.to_string()),
         ("valid_to", to.to_owned()),
         (
             "on_sudden_change",
-            "38.5℃以上の発熱時は坐薬を使用し主治医へ連絡。\n呼吸停止時は蘇生せず主治医へ連絡。".into(),
+            "38.5℃以上の発熱時は坐薬を使用し主治医へ連絡。\n呼吸停止時は蘇生せず主治医へ連絡。"
+                .into(),
         ),
     ]
 }
@@ -102,14 +106,20 @@ async fn a_physician_renews_an_expired_order_and_the_card_shows_it_in_force(pool
     assert_eq!(before["can_edit_orders"], true, "{before}");
     let (_, html) = doctor.get(&format!("/patients/{patient}/night-card")).await;
     assert!(html.contains("data-status=\"expired\""));
-    assert!(html.contains("data-testid=\"order-renew-link\""), "the physician is offered the renewal");
+    assert!(
+        html.contains("data-testid=\"order-renew-link\""),
+        "the physician is offered the renewal"
+    );
     let (_, edit) = doctor.get(&format!("/patients/{patient}/edit")).await;
     assert!(edit.contains("data-testid=\"order-renewal-form\""));
     assert!(edit.contains("訪問看護指示書の更新・発行"));
 
     let to = (today() + chrono::Duration::days(150)).to_string();
     let saved = doctor
-        .post_form("/api/card_renew_order", &pairs(&renewal(patient, &old, today(), &to)))
+        .post_form(
+            "/api/card_renew_order",
+            &pairs(&renewal(patient, &old, today(), &to)),
+        )
         .await;
     assert_eq!(saved.status().as_u16(), 200, "{:?}", saved.text().await);
     assert_eq!(
@@ -119,7 +129,10 @@ async fn a_physician_renews_an_expired_order_and_the_card_shows_it_in_force(pool
 
     let after = card_json(&doctor, patient).await;
     let new = &after["nursing_order"];
-    assert_ne!(new["id"], old["id"], "a new order, not an edit of the old one");
+    assert_ne!(
+        new["id"], old["id"],
+        "a new order, not an edit of the old one"
+    );
     assert_eq!(new["valid_from"], today().to_string());
     assert_eq!(new["valid_to"], to);
     assert_eq!(new["issued_on"], today().to_string());
@@ -132,15 +145,24 @@ async fn a_physician_renews_an_expired_order_and_the_card_shows_it_in_force(pool
     .await
     .unwrap();
     assert_eq!(new["issued_by"], doctor_name);
-    assert!(new["on_sudden_change"].as_str().unwrap().starts_with("38.5℃以上"));
+    assert!(new["on_sudden_change"]
+        .as_str()
+        .unwrap()
+        .starts_with("38.5℃以上"));
 
     // The card: no red flag, the order in force, who issued it and when.
     let (_, html) = doctor.get(&format!("/patients/{patient}/night-card")).await;
-    assert!(!html.contains("data-status=\"expired\""), "no longer expired");
+    assert!(
+        !html.contains("data-status=\"expired\""),
+        "no longer expired"
+    );
     assert!(!html.contains("指示書の期限切れ"));
     assert!(html.contains("data-status=\"in-force\""));
     // (The server renders the period's parts as separate text nodes.)
-    assert!(html.contains(&to) && html.contains(&today().to_string()), "the period");
+    assert!(
+        html.contains(&to) && html.contains(&today().to_string()),
+        "the period"
+    );
     assert!(html.contains(&doctor_name), "who issued it");
 
     // The old order stays as it was, as the record of what was in force.
@@ -166,7 +188,10 @@ async fn a_physician_renews_an_expired_order_and_the_card_shows_it_in_force(pool
     assert_eq!(audit[0].0, "allowed");
     assert_eq!(audit[1].0, "done");
     assert!(audit[1].1.starts_with("order-renewal: order "), "{audit:?}");
-    assert!(audit[1].1.contains(old["id"].as_str().unwrap()), "{audit:?}");
+    assert!(
+        audit[1].1.contains(old["id"].as_str().unwrap()),
+        "{audit:?}"
+    );
 
     // The other expired demo order is untouched.
     let other = demo_patient_id(DEMO_EXPIRED_ORDER_PATIENT);
@@ -174,9 +199,7 @@ async fn a_physician_renews_an_expired_order_and_the_card_shows_it_in_force(pool
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn a_renewal_with_the_same_start_as_the_order_in_force_replaces_it_on_the_card(
-    pool: PgPool,
-) {
+async fn a_renewal_with_the_same_start_as_the_order_in_force_replaces_it_on_the_card(pool: PgPool) {
     server::demo::seed_demo(&pool).await.unwrap();
     let n = DEMO_RENEWAL_PATIENTS[1];
     let patient = demo_patient_id(n);
@@ -184,19 +207,28 @@ async fn a_renewal_with_the_same_start_as_the_order_in_force_replaces_it_on_the_
     let first = card_json(&doctor, patient).await["nursing_order"].clone();
     let to = (today() + chrono::Duration::days(100)).to_string();
     let r = doctor
-        .post_form("/api/card_renew_order", &pairs(&renewal(patient, &first, today(), &to)))
+        .post_form(
+            "/api/card_renew_order",
+            &pairs(&renewal(patient, &first, today(), &to)),
+        )
         .await;
     assert_eq!(r.status().as_u16(), 200);
     // A correction the same day: same start, another end.
     let second = card_json(&doctor, patient).await["nursing_order"].clone();
     let to = (today() + chrono::Duration::days(120)).to_string();
     let r = doctor
-        .post_form("/api/card_renew_order", &pairs(&renewal(patient, &second, today(), &to)))
+        .post_form(
+            "/api/card_renew_order",
+            &pairs(&renewal(patient, &second, today(), &to)),
+        )
         .await;
     assert_eq!(r.status().as_u16(), 200);
     let third = card_json(&doctor, patient).await["nursing_order"].clone();
     assert_ne!(third["id"], second["id"]);
-    assert_eq!(third["valid_to"], to, "the latest issued of equal orders is the current one");
+    assert_eq!(
+        third["valid_to"], to,
+        "the latest issued of equal orders is the current one"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -212,11 +244,17 @@ async fn a_nurse_may_not_issue_an_order_and_nothing_is_written(pool: PgPool) {
     let (_, html) = nurse.get(&format!("/patients/{patient}/night-card")).await;
     assert!(!html.contains("order-renew-link"));
     let (_, edit) = nurse.get(&format!("/patients/{patient}/edit")).await;
-    assert!(!edit.contains("order-renewal-form"), "the form is not offered");
+    assert!(
+        !edit.contains("order-renewal-form"),
+        "the form is not offered"
+    );
 
     let to = (today() + chrono::Duration::days(150)).to_string();
     let refused = nurse
-        .post_form("/api/card_renew_order", &pairs(&renewal(patient, &order, today(), &to)))
+        .post_form(
+            "/api/card_renew_order",
+            &pairs(&renewal(patient, &order, today(), &to)),
+        )
         .await;
     assert_eq!(refused.status().as_u16(), 403);
     assert_eq!(refused.text().await.unwrap(), "\"Forbidden\"");
@@ -247,10 +285,14 @@ async fn a_form_filled_in_from_an_order_that_moved_on_is_a_conflict(pool: PgPool
     let order = card_json(&doctor, patient).await["nursing_order"].clone();
     let to = (today() + chrono::Duration::days(150)).to_string();
     let form = renewal(patient, &order, today(), &to);
-    let first = doctor.post_form("/api/card_renew_order", &pairs(&form)).await;
+    let first = doctor
+        .post_form("/api/card_renew_order", &pairs(&form))
+        .await;
     assert_eq!(first.status().as_u16(), 200);
     // The same form again (another tab, or a second physician): conflict.
-    let again = doctor.post_form("/api/card_renew_order", &pairs(&form)).await;
+    let again = doctor
+        .post_form("/api/card_renew_order", &pairs(&form))
+        .await;
     assert_eq!(again.status().as_u16(), 409);
     assert_eq!(orders_of(&pool, patient).await, 2, "nothing more written");
     let kept: i64 = sqlx::query_scalar(
@@ -277,7 +319,10 @@ async fn a_form_filled_in_from_an_order_that_moved_on_is_a_conflict(pool: PgPool
         .await;
     assert_eq!(edited.status().as_u16(), 200);
     let stale = doctor
-        .post_form("/api/card_renew_order", &pairs(&renewal(patient, &current, today(), &to)))
+        .post_form(
+            "/api/card_renew_order",
+            &pairs(&renewal(patient, &current, today(), &to)),
+        )
         .await;
     assert_eq!(stale.status().as_u16(), 409);
     assert_eq!(orders_of(&pool, patient).await, 2);
@@ -289,7 +334,9 @@ async fn a_form_filled_in_from_an_order_that_moved_on_is_a_conflict(pool: PgPool
         .unwrap();
     let mut form = renewal(patient, &current, today(), &to);
     form[1].1 = foreign.to_string();
-    let forged = doctor.post_form("/api/card_renew_order", &pairs(&form)).await;
+    let forged = doctor
+        .post_form("/api/card_renew_order", &pairs(&form))
+        .await;
     assert_eq!(forged.status().as_u16(), 404);
 }
 
@@ -315,7 +362,10 @@ async fn a_bad_period_is_refused_in_words_and_writes_nothing(pool: PgPool) {
     ];
     for (from, to, code) in cases {
         let response = doctor
-            .post_form("/api/card_renew_order", &pairs(&renewal(patient, &order, from, to)))
+            .post_form(
+                "/api/card_renew_order",
+                &pairs(&renewal(patient, &order, from, to)),
+            )
             .await;
         assert_eq!(response.status().as_u16(), 400, "{to}");
         assert_eq!(
