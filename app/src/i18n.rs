@@ -660,6 +660,18 @@ pub enum Key {
     InvalidCover,
     AuditActTeamCover,
     AuditActTeamCoverRemove,
+    // --- orders: the physician renews the nursing order ---
+    OrderRenewalTitle,
+    OrderRenewalHint,
+    OrderRenewalNone,
+    OrderRenewSubmit,
+    OrderRenewalCurrent,
+    OrderIssuedOn,
+    OrderValidFrom,
+    OrderValidTo,
+    ProblemEndsBeforeStart,
+    ProblemPeriodTooLong,
+    ProblemEndsInPast,
 }
 
 /// The text of `key` in `lang`.
@@ -1369,6 +1381,18 @@ pub fn text(lang: Lang, key: Key) -> &'static str {
         Key::InvalidCover => ("その臨時の当番は見つかりません。ページを読み込み直してください。", "That cover was not found. Reload the page."),
         Key::AuditActTeamCover => ("臨時の当番の登録", "Added a one-off cover"),
         Key::AuditActTeamCoverRemove => ("臨時の当番の取り消し", "Removed a one-off cover"),
+        // --- orders: the physician renews the nursing order ---
+        Key::OrderRenewalTitle => ("訪問看護指示書の更新・発行", "Renew or issue the nursing order"),
+        Key::OrderRenewalHint => ("新しい指示書として登録します。今の指示書は履歴として残ります。指示期間は最長6か月です。", "This saves a new order; the current one stays on file. An order lasts six months at most."),
+        Key::OrderRenewalNone => ("訪問看護指示書がまだ登録されていません。", "No nursing order on file yet."),
+        Key::OrderRenewSubmit => ("指示書を登録", "Issue the order"),
+        Key::OrderRenewalCurrent => ("現在の指示書", "Current order"),
+        Key::OrderIssuedOn => ("指示日", "Issued on"),
+        Key::OrderValidFrom => ("指示期間の開始日", "Valid from"),
+        Key::OrderValidTo => ("指示期間の終了日", "Valid until"),
+        Key::ProblemEndsBeforeStart => ("開始日より前の日付です。開始日以降の日付を入力してください。", "is before the start; enter the start date or later."),
+        Key::ProblemPeriodTooLong => ("指示期間は6か月以内です (例: 4月1日からなら9月30日まで)。", "an order lasts six months at most (e.g. 1 April to 30 September)."),
+        Key::ProblemEndsInPast => ("過去の日付です。今日以降の日付を入力してください。", "has already passed; enter today or later."),
     };
     match lang {
         Lang::Ja => ja,

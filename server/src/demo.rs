@@ -17,8 +17,8 @@
 //! - for every patient, the rest of the night card ([`seed_night_card`]):
 //!   wishes (DNAR and death at home expected for some, none recorded for
 //!   [`DEMO_NO_WISHES_PATIENTS`]), a nursing order with its
-//!   「急変時の対応」 (expired for [`DEMO_EXPIRED_ORDER_PATIENT`], expiring
-//!   for [`DEMO_EXPIRING_ORDER_PATIENT`]), as-needed orders, diagnoses,
+//!   「急変時の対応」 (expired for [`DEMO_EXPIRED_ORDER_PATIENT`] and the
+//!   [`DEMO_RENEWAL_PATIENTS`], expiring for [`DEMO_EXPIRING_ORDER_PATIENT`]), as-needed orders, diagnoses,
 //!   medicines, allergies, devices (home oxygen with its flow, PEG,
 //!   catheters, PCA pump, ventilator…), infection precautions, the way in,
 //!   the care manager and a short timeline; stale sections for
@@ -2258,6 +2258,10 @@ pub const DEMO_DNAR_PATIENT: u32 = 1;
 pub const DEMO_EXPIRED_ORDER_PATIENT: u32 = 4;
 /// A patient whose order runs out 7 days after the seed.
 pub const DEMO_EXPIRING_ORDER_PATIENT: u32 = 5;
+/// More patients whose nursing order ran out 20 days before the seed, for
+/// the tests that renew one (one each, so that they do not meet the
+/// expired order of [`DEMO_EXPIRED_ORDER_PATIENT`], which stays expired).
+pub const DEMO_RENEWAL_PATIENTS: [u32; 3] = [21, 22, 23];
 /// A patient whose medicines and other clinical lists nobody has updated for 120 days,
 /// whose wishes were decided 400 days ago and whose way in is 500 days old.
 pub const DEMO_STALE_PATIENT: u32 = 6;
@@ -2754,6 +2758,7 @@ async fn seed_night_card(
         // Orders last at most six months; the demo ones 150–170 days.
         let (from, to) = match n {
             DEMO_EXPIRED_ORDER_PATIENT => (date_ago(190), date_ago(20)),
+            n if DEMO_RENEWAL_PATIENTS.contains(&n) => (date_ago(190), date_ago(20)),
             DEMO_EXPIRING_ORDER_PATIENT => (date_ago(150), today + Duration::days(7)),
             _ => {
                 let from = date_ago(30 + i64::from(n % 60));

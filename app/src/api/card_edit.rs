@@ -1,6 +1,6 @@
 //! The team's edits to the night card: the wishes (ACP), the 「急変時の対応」
-//! of the current nursing order, the landmark and way in, the care manager,
-//! identity, and timeline notes.
+//! of the current nursing order and its renewal, the landmark and way in,
+//! the care manager, identity, and timeline notes.
 //!
 //! Each server function is thin: who asks → parse the form into domain
 //! types → `ssr::access` (`Action::EditCard`) → one transaction with the
@@ -16,7 +16,7 @@
 //!
 //! Who may save: `Action::EditCard` for the team's sections;
 //! `Action::EditOrders` (a physician of the attending or secondary seat)
-//! for the 「急変時の対応」; `Action::EditIdentity` (the attending clinic, the
+//! for the 「急変時の対応」 and for a new nursing order (renewal); `Action::EditIdentity` (the attending clinic, the
 //! coordinator) for identity.
 //!
 //! The arguments are the form's fields, flat, because that is how a plain
@@ -319,6 +319,87 @@ pub async fn save_sudden_change(
         .map_err(|e| edit.failed(e))?;
         edit.finish(tx, &format!("order {order} from v{version}"))
             .await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    edit.settle(result).await
+}
+
+/// Issues a new nursing order (訪問看護指示書): a renewal of the current
+/// one, or the first. Only a physician of the attending or secondary seat
+/// (`Action::EditOrders`); the order it replaces stays on file, and the
+/// card shows the order in force today.
+#[server(prefix = "/api", endpoint = "card_renew_order")]
+pub async fn renew_order(
+    patient_id: String,
+    order_id: String,
+    version: String,
+    issued_on: String,
+    valid_from: String,
+    valid_to: String,
+    on_sudden_change: String,
+) -> Result<(), AppError> {
+    use self::ssr::{draft, today, Edit};
+    use crate::domain::access::Action;
+    use crate::domain::card_input::{
+        parse_version, EditSection, Field, FieldError, OrderRenewal, OrderRenewalForm, Problem,
+    };
+    use crate::ssr::db::edit;
+
+    let edit = Edit::start(
+        &patient_id,
+        EditSection::OrderRenewal,
+        Action::EditOrders,
+        draft([
+            ("issued_on", &issued_on),
+            ("valid_from", &valid_from),
+            ("valid_to", &valid_to),
+            ("on_sudden_change", &on_sudden_change),
+        ]),
+    )
+    .await?;
+    let result = async {
+        // Who may use this form first: a refusal says 403 whatever was
+        // typed, and keeps nothing.
+        edit.authorize().await?;
+        let today = today();
+        let form = OrderRenewalForm {
+            issued_on: &issued_on,
+            valid_from: &valid_from,
+            valid_to: &valid_to,
+            on_sudden_change: &on_sudden_change,
+        };
+        let order = OrderRenewal::parse(&form, today).map_err(|e| edit.invalid(e))?;
+        // The order the form was filled in from; blank when there was none.
+        let based_on =
+            match order_id.trim() {
+                "" => None,
+                id => Some(uuid::Uuid::parse_str(id).map_err(|_| {
+                    edit.invalid(FieldError::new(Field::Record, Problem::Malformed))
+                })?),
+            };
+        let version = parse_version(&version).map_err(|e| edit.invalid(e))?;
+        let mut tx = edit.begin().await?;
+        let id = edit::renew_nursing_order(
+            &mut tx,
+            edit.id,
+            edit.user.actor.staff_id,
+            based_on,
+            version,
+            today,
+            &order,
+        )
+        .await
+        .map_err(|e| edit.failed(e))?;
+        let replaces = based_on.map_or("none".to_owned(), |o| format!("{o} v{version}"));
+        edit.finish(
+            tx,
+            &format!(
+                "order {id} {}..{} issued {} replaces {replaces}",
+                order.valid_from, order.valid_to, order.issued_on
+            ),
+        )
+        .await?;
         Ok::<(), AppError>(())
     }
     .await;

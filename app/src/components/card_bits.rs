@@ -122,6 +122,9 @@ pub fn field_key(field: Field) -> Key {
         Field::BirthDate => Key::BirthDate,
         Field::Sex => Key::Sex,
         Field::Note => Key::Note,
+        Field::OrderIssuedOn => Key::OrderIssuedOn,
+        Field::OrderValidFrom => Key::OrderValidFrom,
+        Field::OrderValidTo => Key::OrderValidTo,
     }
 }
 
@@ -142,6 +145,9 @@ pub fn field_error_message(i18n: I18n, e: &FieldError) -> String {
         Problem::BadPhone => i18n.t(Key::ProblemBadPhone).to_owned(),
         Problem::NotKana => i18n.t(Key::ProblemNotKana).to_owned(),
         Problem::Malformed => i18n.t(Key::ProblemMalformed).to_owned(),
+        Problem::EndsBeforeStart => i18n.t(Key::ProblemEndsBeforeStart).to_owned(),
+        Problem::PeriodTooLong => i18n.t(Key::ProblemPeriodTooLong).to_owned(),
+        Problem::EndsInPast => i18n.t(Key::ProblemEndsInPast).to_owned(),
     };
     format!("{}: {problem}", i18n.t(field_key(e.field)))
 }

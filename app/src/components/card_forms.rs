@@ -10,13 +10,15 @@
 //! is rendered again by the server.
 
 use crate::api::card_edit::{
-    AddNote, SaveCareManager, SaveIdentity, SaveSuddenChange, SaveWayIn, SaveWishes,
+    AddNote, RenewOrder, SaveCareManager, SaveIdentity, SaveSuddenChange, SaveWayIn, SaveWishes,
 };
 use crate::components::card_bits::error_message;
 use crate::domain::card::{
     CareManager, NursingOrder, Place, Resuscitation, Stamp, TransportWish, WayIn, Wishes,
 };
-use crate::domain::card_input::{EditSection, SavedDraft, NOTE_MAX_CHARS, SUDDEN_CHANGE_MAX_CHARS};
+use crate::domain::card_input::{
+    longest_order_period, EditSection, SavedDraft, NOTE_MAX_CHARS, SUDDEN_CHANGE_MAX_CHARS,
+};
 use crate::domain::night_card::NightCard;
 use crate::domain::patient::Sex;
 use crate::domain::time::format_tokyo_minute;
@@ -342,6 +344,88 @@ pub fn SuddenChangeForm(
                 />
                 <CardFormError action initial=error />
                 <button type="submit" class="button primary">{i18n.t(Key::Save)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// A new nursing order (訪問看護指示書) by the physician: the renewal of
+/// `order` (the one the card shows now), or the first one. Prefilled with
+/// today as the day of issue, a period that follows the order in force (or
+/// starts today) and lasts the six months allowed, and the current
+/// 「急変時の対応」 to keep or change.
+#[component]
+pub fn RenewOrderForm(
+    patient_id: String,
+    order: Option<NursingOrder>,
+    today: chrono::NaiveDate,
+    draft: Draft,
+    error: Option<AppError>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<RenewOrder>::new();
+    let from = order
+        .as_ref()
+        .filter(|o| o.valid_from <= today && o.valid_to >= today)
+        .and_then(|o| o.valid_to.succ_opt())
+        .unwrap_or(today);
+    let current = order.as_ref().map(|o| {
+        view! {
+            <p class="muted" data-testid="order-renewal-current">
+                {i18n.t(Key::OrderRenewalCurrent)}": "
+                {i18n.t(Key::OrderIssuedBy)}" "{o.issued_by.clone()}" · "
+                {i18n.t(Key::OrderPeriod)}" "{o.valid_from.to_string()}" 〜 "{o.valid_to.to_string()}
+            </p>
+        }
+    });
+    let none = order
+        .is_none()
+        .then(|| view! { <p class="warning">{i18n.t(Key::OrderRenewalNone)}</p> });
+    let text = order
+        .as_ref()
+        .map(|o| o.on_sudden_change.clone())
+        .unwrap_or_default();
+    view! {
+        <section class="block edit" id=EditSection::OrderRenewal.as_str() aria-labelledby="h-edit-renewal">
+            <h2 id="h-edit-renewal">{i18n.t(Key::OrderRenewalTitle)}</h2>
+            {current}
+            {none}
+            <p class="hint">{i18n.t(Key::OrderRenewalHint)}</p>
+            <ActionForm action attr:class="stack" attr:data-testid="order-renewal-form">
+                <input type="hidden" name="patient_id" value=patient_id />
+                <input type="hidden" name="order_id" value=order.as_ref().map(|o| o.id.to_string()).unwrap_or_default() />
+                <input type="hidden" name="version" value=order.as_ref().map_or(0, |o| o.version).to_string() />
+                <TextField
+                    label=Key::OrderIssuedOn
+                    name="issued_on"
+                    kind="date"
+                    value=draft.text("issued_on", today.to_string())
+                    required=true
+                />
+                <TextField
+                    label=Key::OrderValidFrom
+                    name="valid_from"
+                    kind="date"
+                    value=draft.text("valid_from", from.to_string())
+                    required=true
+                />
+                <TextField
+                    label=Key::OrderValidTo
+                    name="valid_to"
+                    kind="date"
+                    value=draft.text("valid_to", longest_order_period(from).to_string())
+                    required=true
+                />
+                <TextArea
+                    label=Key::SuddenChange
+                    name="on_sudden_change"
+                    value=draft.text("on_sudden_change", text)
+                    maxlength=SUDDEN_CHANGE_MAX_CHARS
+                    rows=6
+                    required=true
+                />
+                <CardFormError action initial=error />
+                <button type="submit" class="button primary">{i18n.t(Key::OrderRenewSubmit)}</button>
             </ActionForm>
         </section>
     }

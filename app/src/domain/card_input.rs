@@ -45,10 +45,14 @@ pub enum Field {
     BirthDate,
     Sex,
     Note,
+    // The renewal of the nursing order (訪問看護指示書).
+    OrderIssuedOn,
+    OrderValidFrom,
+    OrderValidTo,
 }
 
 impl Field {
-    pub const ALL: [Field; 26] = [
+    pub const ALL: [Field; 29] = [
         Field::Version,
         Field::Record,
         Field::Resuscitation,
@@ -75,6 +79,9 @@ impl Field {
         Field::BirthDate,
         Field::Sex,
         Field::Note,
+        Field::OrderIssuedOn,
+        Field::OrderValidFrom,
+        Field::OrderValidTo,
     ];
 
     /// The form field name (and the first part of an error code).
@@ -106,6 +113,9 @@ impl Field {
             Field::BirthDate => "birth_date",
             Field::Sex => "sex",
             Field::Note => "note",
+            Field::OrderIssuedOn => "issued_on",
+            Field::OrderValidFrom => "valid_from",
+            Field::OrderValidTo => "valid_to",
         }
     }
 }
@@ -135,6 +145,12 @@ pub enum Problem {
     NotKana,
     /// A hidden field the form sent wrong (version, record id).
     Malformed,
+    /// The end of a period lies before its start.
+    EndsBeforeStart,
+    /// A nursing order's period is longer than six months.
+    PeriodTooLong,
+    /// The end of a new order's period has already passed.
+    EndsInPast,
 }
 
 /// A field and its problem; carried as `AppError::Invalid(code)`.
@@ -164,6 +180,9 @@ impl FieldError {
             Problem::BadPhone => "bad_phone".to_owned(),
             Problem::NotKana => "not_kana".to_owned(),
             Problem::Malformed => "malformed".to_owned(),
+            Problem::EndsBeforeStart => "ends_before_start".to_owned(),
+            Problem::PeriodTooLong => "period_too_long".to_owned(),
+            Problem::EndsInPast => "ends_in_past".to_owned(),
         };
         format!("{}:{problem}", self.field.name())
     }
@@ -185,6 +204,9 @@ impl FieldError {
             "bad_phone" => Problem::BadPhone,
             "not_kana" => Problem::NotKana,
             "malformed" => Problem::Malformed,
+            "ends_before_start" => Problem::EndsBeforeStart,
+            "period_too_long" => Problem::PeriodTooLong,
+            "ends_in_past" => Problem::EndsInPast,
             other => Problem::TooLong {
                 max: other.strip_prefix("too_long:")?.parse().ok()?,
             },
@@ -203,16 +225,19 @@ pub enum EditSection {
     CareManager,
     Identity,
     Note,
+    /// A new nursing order (renewal or first issue), by the physician.
+    OrderRenewal,
 }
 
 impl EditSection {
-    pub const ALL: [EditSection; 6] = [
+    pub const ALL: [EditSection; 7] = [
         EditSection::Wishes,
         EditSection::SuddenChange,
         EditSection::WayIn,
         EditSection::CareManager,
         EditSection::Identity,
         EditSection::Note,
+        EditSection::OrderRenewal,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -223,6 +248,7 @@ impl EditSection {
             EditSection::CareManager => "care-manager",
             EditSection::Identity => "identity",
             EditSection::Note => "note",
+            EditSection::OrderRenewal => "order-renewal",
         }
     }
 
@@ -302,6 +328,16 @@ pub fn parse_checkbox(value: Option<&str>) -> bool {
 /// it (`1937/4/12`), or in the Japanese era (`昭和12年4月12日`, `令和元年5月1日`).
 /// It must exist, lie after 1900 and not after `today`.
 pub fn parse_past_date(field: Field, s: &str, today: NaiveDate) -> Result<NaiveDate, FieldError> {
+    let date = parse_date(field, s)?;
+    if date > today {
+        return Err(FieldError::new(field, Problem::FutureDate));
+    }
+    Ok(date)
+}
+
+/// A date written as [`parse_past_date`] takes it, that exists and lies
+/// after 1900; the future is allowed.
+pub fn parse_date(field: Field, s: &str) -> Result<NaiveDate, FieldError> {
     let s = s.trim();
     if s.is_empty() {
         return Err(FieldError::new(field, Problem::Empty));
@@ -311,9 +347,6 @@ pub fn parse_past_date(field: Field, s: &str, today: NaiveDate) -> Result<NaiveD
         NaiveDate::from_ymd_opt(y, m, d).ok_or(FieldError::new(field, Problem::ImpossibleDate))?;
     if date < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN) {
         return Err(FieldError::new(field, Problem::TooOld));
-    }
-    if date > today {
-        return Err(FieldError::new(field, Problem::FutureDate));
     }
     Ok(date)
 }
@@ -584,6 +617,68 @@ impl IdentityInput {
     }
 }
 
+/// The raw form of a new nursing order, as posted.
+#[derive(Debug, Clone, Default)]
+pub struct OrderRenewalForm<'a> {
+    pub issued_on: &'a str,
+    pub valid_from: &'a str,
+    pub valid_to: &'a str,
+    pub on_sudden_change: &'a str,
+}
+
+/// A new nursing order (訪問看護指示書), ready to store: issued today or
+/// earlier, in force from `valid_from` to `valid_to` (both inclusive), for
+/// at most six months (指示期間は最長6か月), ending today or later.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderRenewal {
+    pub issued_on: NaiveDate,
+    pub valid_from: NaiveDate,
+    pub valid_to: NaiveDate,
+    pub on_sudden_change: String,
+}
+
+impl OrderRenewal {
+    pub fn parse(form: &OrderRenewalForm<'_>, today: NaiveDate) -> Result<Self, FieldError> {
+        let issued_on = parse_past_date(Field::OrderIssuedOn, form.issued_on, today)?;
+        let valid_from = parse_date(Field::OrderValidFrom, form.valid_from)?;
+        let valid_to = parse_date(Field::OrderValidTo, form.valid_to)?;
+        let to_error = |p| FieldError::new(Field::OrderValidTo, p);
+        if valid_to < valid_from {
+            return Err(to_error(Problem::EndsBeforeStart));
+        }
+        if valid_to >= order_period_end(valid_from) {
+            return Err(to_error(Problem::PeriodTooLong));
+        }
+        if valid_to < today {
+            return Err(to_error(Problem::EndsInPast));
+        }
+        Ok(OrderRenewal {
+            issued_on,
+            valid_from,
+            valid_to,
+            on_sudden_change: required_text(
+                Field::SuddenChange,
+                form.on_sudden_change,
+                SUDDEN_CHANGE_MAX_CHARS,
+            )?,
+        })
+    }
+}
+
+/// The first day an order starting on `from` no longer covers: six
+/// calendar months later (the month's last day when it is shorter), the
+/// rule the database checks too (`from + interval '6 months'`).
+pub fn order_period_end(from: NaiveDate) -> NaiveDate {
+    from.checked_add_months(chrono::Months::new(6))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// The longest period a new order can be given from `from`: up to the
+/// day before [`order_period_end`] (2026-04-01 → 2026-09-30).
+pub fn longest_order_period(from: NaiveDate) -> NaiveDate {
+    order_period_end(from).pred_opt().unwrap_or(from)
+}
+
 /// The longest timeline note, in characters.
 pub const NOTE_MAX_CHARS: usize = 2000;
 /// The longest 「急変時の対応」, in characters.
@@ -612,6 +707,9 @@ mod tests {
             Problem::BadPhone,
             Problem::NotKana,
             Problem::Malformed,
+            Problem::EndsBeforeStart,
+            Problem::PeriodTooLong,
+            Problem::EndsInPast,
         ];
         for field in Field::ALL {
             for problem in problems {
@@ -804,6 +902,142 @@ mod tests {
                 Err(code.to_owned())
             );
         }
+    }
+
+    #[test]
+    fn a_new_nursing_order_lasts_six_months_at_most_and_is_in_force_by_today() {
+        let today = d(2026, 12, 2);
+        let form = |issued_on, valid_from, valid_to| OrderRenewalForm {
+            issued_on,
+            valid_from,
+            valid_to,
+            on_sudden_change: "38.5℃以上の発熱時は主治医へ連絡",
+        };
+        // (issued on, from, to, expected: the period or the error code)
+        let cases = [
+            (
+                "2026-12-02",
+                "2026-12-02",
+                "2027-06-01",
+                Ok((d(2026, 12, 2), d(2027, 6, 1))),
+            ),
+            (
+                "2026-12-01",
+                "2026-12-02",
+                "2026-12-02",
+                Ok((d(2026, 12, 2), d(2026, 12, 2))),
+            ),
+            // Starting later, to follow the order in force.
+            (
+                "2026-12-02",
+                "2027-01-01",
+                "2027-06-30",
+                Ok((d(2027, 1, 1), d(2027, 6, 30))),
+            ),
+            // Six months from the 31st of August end on the 27th of February.
+            (
+                "2026-08-31",
+                "2026-08-31",
+                "2027-02-27",
+                Ok((d(2026, 8, 31), d(2027, 2, 27))),
+            ),
+            (
+                "2026-08-31",
+                "2026-08-31",
+                "2027-02-28",
+                Err("valid_to:period_too_long"),
+            ),
+            (
+                "2026-12-02",
+                "2026-12-02",
+                "2027-06-02",
+                Err("valid_to:period_too_long"),
+            ),
+            (
+                "2026-12-02",
+                "2026-12-02",
+                "2028-12-01",
+                Err("valid_to:period_too_long"),
+            ),
+            (
+                "2026-12-02",
+                "2026-12-10",
+                "2026-12-09",
+                Err("valid_to:ends_before_start"),
+            ),
+            (
+                "2026-06-01",
+                "2026-06-01",
+                "2026-11-30",
+                Err("valid_to:ends_in_past"),
+            ),
+            (
+                "2026-12-02",
+                "2026-02-30",
+                "2026-06-30",
+                Err("valid_from:impossible_date"),
+            ),
+            (
+                "2026-12-02",
+                "2026-12-02",
+                "2027-02-30",
+                Err("valid_to:impossible_date"),
+            ),
+            (
+                "2026-02-30",
+                "2026-12-02",
+                "2027-05-30",
+                Err("issued_on:impossible_date"),
+            ),
+            (
+                "2026-12-03",
+                "2026-12-03",
+                "2027-05-30",
+                Err("issued_on:future_date"),
+            ),
+            ("", "2026-12-02", "2027-05-30", Err("issued_on:empty")),
+            (
+                "2026-12-02",
+                "来月",
+                "2027-05-30",
+                Err("valid_from:bad_date"),
+            ),
+            ("2026-12-02", "2026-12-02", "", Err("valid_to:empty")),
+            (
+                "令和8年12月2日",
+                "令和8年12月2日",
+                "令和9年5月31日",
+                Ok((d(2026, 12, 2), d(2027, 5, 31))),
+            ),
+        ];
+        for (issued_on, from, to, expected) in cases {
+            let got = OrderRenewal::parse(&form(issued_on, from, to), today)
+                .map(|o| (o.valid_from, o.valid_to))
+                .map_err(|e| e.code());
+            assert_eq!(
+                got,
+                expected.map_err(str::to_owned),
+                "{issued_on} {from} {to}"
+            );
+        }
+        let blank = OrderRenewalForm {
+            on_sudden_change: " ",
+            ..form("2026-12-02", "2026-12-02", "2027-01-31")
+        };
+        assert_eq!(
+            OrderRenewal::parse(&blank, today).map_err(|e| e.code()),
+            Err("on_sudden_change:empty".to_owned())
+        );
+        let bell = OrderRenewalForm {
+            on_sudden_change: "主治医へ\u{7}連絡",
+            ..form("2026-12-02", "2026-12-02", "2027-01-31")
+        };
+        assert_eq!(
+            OrderRenewal::parse(&bell, today).map_err(|e| e.code()),
+            Err("on_sudden_change:control_characters".to_owned())
+        );
+        assert_eq!(longest_order_period(d(2026, 4, 1)), d(2026, 9, 30));
+        assert_eq!(longest_order_period(d(2026, 8, 31)), d(2027, 2, 27));
     }
 
     #[test]

@@ -20,7 +20,8 @@ use crate::components::card_bits::{
     transport_key, SectionStamp,
 };
 use crate::components::card_forms::{
-    CareManagerForm, Draft, IdentityForm, NoteForm, SuddenChangeForm, WayInForm, WishesForm,
+    CareManagerForm, Draft, IdentityForm, NoteForm, RenewOrderForm, SuddenChangeForm, WayInForm,
+    WishesForm,
 };
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form_error::FormError;
@@ -427,6 +428,17 @@ fn OrdersSection(card: NightCard, today: chrono::NaiveDate) -> impl IntoView {
         view! {
             <div class="order" data-status=if status.is_expired() { "expired" } else { "in-force" }>
                 <p class=class data-testid="order-status">{text}</p>
+                // A run-out or running-out order: its physician renews it here.
+                {(card.can_edit && card.can_edit_orders
+                    && matches!(status, OrderStatus::Expired { .. } | OrderStatus::Expiring { .. }))
+                    .then(|| view! {
+                        <p>
+                            <a class="button" data-testid="order-renew-link"
+                                href=format!("/patients/{}/edit#{}", card.patient_id, EditSection::OrderRenewal.as_str())>
+                                {i18n.t(Key::OrderRenewalTitle)}
+                            </a>
+                        </p>
+                    })}
                 <h3>{i18n.t(Key::SuddenChange)}</h3>
                 <p class="sudden-change prewrap" data-testid="sudden-change">{o.on_sudden_change.clone()}</p>
                 <p class="muted">
@@ -434,6 +446,7 @@ fn OrdersSection(card: NightCard, today: chrono::NaiveDate) -> impl IntoView {
                     {(!o.clinic.is_empty()).then(|| format!(" ({})", o.clinic))}
                     <br />
                     {i18n.t(Key::OrderPeriod)}": "{o.valid_from.to_string()}" 〜 "{o.valid_to.to_string()}
+                    " · "{i18n.t(Key::OrderIssuedOn)}": "{o.issued_on.to_string()}
                 </p>
                 // Who wrote the text in force (issue 8), not only who issued it.
                 <p class="stamp author" data-testid="sudden-change-author">
@@ -447,8 +460,13 @@ fn OrdersSection(card: NightCard, today: chrono::NaiveDate) -> impl IntoView {
         <section class="block orders" id="orders" aria-labelledby="h-orders">
             <div class="block-head">
                 <h2 id="h-orders">{i18n.t(Key::OrdersTitle)}</h2>
-                {(card.nursing_order.is_some() && card.can_edit_orders)
-                    .then(|| edit_link(i18n, &card, EditSection::SuddenChange))}
+                // The physician edits the order's text, renews it, or
+                // issues the first one.
+                {card.can_edit_orders.then(|| edit_link(
+                    i18n,
+                    &card,
+                    if card.nursing_order.is_some() { EditSection::SuddenChange } else { EditSection::OrderRenewal },
+                ))}
             </div>
             {match order {
                 Some(view) => view.into_any(),
@@ -792,6 +810,8 @@ fn CardEditView(
     let (cm_draft, cm_error) = for_section(EditSection::CareManager);
     let (id_draft, id_error) = for_section(EditSection::Identity);
     let (note_draft, note_error) = for_section(EditSection::Note);
+    let (renewal_draft, renewal_error) = for_section(EditSection::OrderRenewal);
+    let today = tokyo_date(card.read_at);
     view! {
         <Title text=format!("{} | {} {}", i18n.t(Key::EditTitle), card.family_name, card.given_name) />
         <article class="night-card edit-page" data-patient-id=id.clone()>
@@ -808,14 +828,19 @@ fn CardEditView(
             // others see who wrote them on the card.
             {match (card.nursing_order.clone(), card.can_edit_orders) {
                 (Some(order), true) => view! {
-                    <SuddenChangeForm patient_id=id.clone() order draft=sudden_draft error=sudden_error />
+                    <SuddenChangeForm patient_id=id.clone() order=order.clone() draft=sudden_draft error=sudden_error />
+                    <RenewOrderForm patient_id=id.clone() order=Some(order) today draft=renewal_draft error=renewal_error />
+                }
+                .into_any(),
+                (None, true) => view! {
+                    <RenewOrderForm patient_id=id.clone() order=None today draft=renewal_draft error=renewal_error />
                 }
                 .into_any(),
                 (Some(_), false) => view! {
                     <p class="muted" data-testid="orders-physicians-only">{i18n.t(Key::OrdersOnlyPhysicians)}</p>
                 }
                 .into_any(),
-                (None, _) => ().into_any(),
+                (None, false) => ().into_any(),
             }}
             <WayInForm
                 patient_id=id.clone()

@@ -60,6 +60,8 @@ const SERVER_FUNCTIONS: &[(&str, Kind)] = &[
     ("/api/card_save_care_manager", Kind::PatientScoped),
     ("/api/card_save_identity", Kind::PatientScoped),
     ("/api/card_add_note", Kind::PatientScoped),
+    // A new nursing order (renewal), by the physician: order_renewal.rs.
+    ("/api/card_renew_order", Kind::PatientScoped),
     // Duty and absences hold staff data, no patient data; every role
     // reads them, and server/tests/duty.rs checks who may write.
     ("/api/duty_teams", Kind::NoPatientData),
@@ -105,9 +107,10 @@ const SERVER_FUNCTIONS: &[(&str, Kind)] = &[
 ];
 
 /// The server functions that edit a card (`Action::EditCard`).
-const CARD_EDITS: [&str; 6] = [
+const CARD_EDITS: [&str; 7] = [
     "/api/card_save_wishes",
     "/api/card_save_sudden_change",
+    "/api/card_renew_order",
     "/api/card_save_way_in",
     "/api/card_save_care_manager",
     "/api/card_save_identity",
@@ -365,6 +368,15 @@ async fn signed_out_requests_are_refused_everywhere(pool: PgPool) {
             "/api/card_add_note" => &[
                 ("patient_id", "00000000-0000-4000-8000-000100000001"),
                 ("note", "夜間の電話対応"),
+            ],
+            "/api/card_renew_order" => &[
+                ("patient_id", "00000000-0000-4000-8000-000100000001"),
+                ("order_id", "00000000-0000-4000-8000-000600000101"),
+                ("version", "1"),
+                ("issued_on", "2026-12-01"),
+                ("valid_from", "2026-12-01"),
+                ("valid_to", "2027-05-31"),
+                ("on_sudden_change", "主治医へ連絡"),
             ],
             // --- issue 8: calls ---
             "/api/call_cancel" => &[
@@ -707,6 +719,28 @@ async fn card_edit_form(pool: &PgPool, path: &str, patient: Uuid) -> Vec<(&'stat
             ]
         }
         "/api/card_add_note" => vec![("patient_id", id), ("note", "夜間の電話対応を記録".into())],
+        "/api/card_renew_order" => {
+            let (order, v, today): (Uuid, i32, chrono::NaiveDate) = sqlx::query_as(
+                "select o.id, o.version, (now() at time zone 'Asia/Tokyo')::date from nursing_orders o
+                  where o.id = nc_current_nursing_order($1, (now() at time zone 'Asia/Tokyo')::date)",
+            )
+            .bind(patient)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+            vec![
+                ("patient_id", id),
+                ("order_id", order.to_string()),
+                ("version", v.to_string()),
+                ("issued_on", today.to_string()),
+                ("valid_from", today.to_string()),
+                (
+                    "valid_to",
+                    (today + chrono::Duration::days(150)).to_string(),
+                ),
+                ("on_sudden_change", "急変時は主治医へ連絡".into()),
+            ]
+        }
         other => panic!("not a card edit: {other}"),
     }
 }
@@ -716,7 +750,7 @@ async fn card_writes(pool: &PgPool) -> i64 {
     sqlx::query_scalar(
         "select (select count(*) from card_history) + (select count(*) from timeline_entries)
               + (select count(*) from acp_wishes) + (select count(*) from home_access)
-              + (select count(*) from care_managers)",
+              + (select count(*) from care_managers) + (select count(*) from nursing_orders)",
     )
     .fetch_one(pool)
     .await
@@ -727,7 +761,7 @@ async fn card_writes(pool: &PgPool) -> i64 {
 /// identity have their own.
 fn card_edit_action(path: &str) -> &'static str {
     match path {
-        "/api/card_save_sudden_change" => "edit_orders",
+        "/api/card_save_sudden_change" | "/api/card_renew_order" => "edit_orders",
         "/api/card_save_identity" => "edit_identity",
         _ => "edit_card",
     }

@@ -140,6 +140,20 @@ const ENDPOINTS: &[Endpoint] = &[
         NURSE,
     ),
     ep("card_add_note", &["patient_id", "note"], NURSE),
+    // The physician's own form: 山田 花子's attending.
+    ep(
+        "card_renew_order",
+        &[
+            "patient_id",
+            "order_id",
+            "version",
+            "issued_on",
+            "valid_from",
+            "valid_to",
+            "on_sudden_change",
+        ],
+        "doctor3",
+    ),
     ep("card_drafts", &["patient_id"], NURSE),
     ep("duty_teams", &[], COORDINATOR),
     ep("team_roster", &["team_id"], COORDINATOR),

@@ -15,6 +15,7 @@ mod factors;
 mod list_access;
 mod night_card;
 mod night_models;
+mod order_renewal;
 mod passkeys;
 mod password_change;
 mod private_pages;

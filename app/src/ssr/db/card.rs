@@ -276,9 +276,7 @@ pub async fn night_card(
                   join staff d on d.id = o.issued_by
                   left join organizations c on c.id = d.organization_id
                   join staff u on u.id = o.updated_by
-                 where o.patient_id = p.id
-                 order by o.valid_from <= $2 desc, o.valid_from desc
-                 limit 1) as "nursing_order?: Json<OrderRow>",
+                 where o.id = nc_current_nursing_order(p.id, $2)) as "nursing_order?: Json<OrderRow>",
                coalesce(
                  (select json_agg(json_build_object(
                           'condition', r.condition, 'action', r.action,

@@ -8,7 +8,9 @@
 //! second first save (someone else inserted meanwhile) is a conflict too.
 
 use crate::domain::card::TimelineKind;
-use crate::domain::card_input::{CareManagerInput, IdentityInput, WayInInput, WishesInput};
+use crate::domain::card_input::{
+    CareManagerInput, IdentityInput, OrderRenewal, WayInInput, WishesInput,
+};
 use crate::domain::patient::PatientId;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
@@ -132,6 +134,75 @@ pub async fn save_sudden_change(
     } else {
         EditError::NotFound
     })
+}
+
+/// Issues a new nursing order for `patient` (a renewal, or the first one),
+/// by physician `staff`; returns its id. The order it replaces stays as it
+/// was. The form names the order that was current when it was filled in
+/// (`based_on`, `None` when there was none) and that order's version: when
+/// the current order is another one now, or its text changed, someone
+/// renewed or edited first and nothing is written. Renewals of one patient
+/// are serialised on the patient row.
+pub async fn renew_nursing_order(
+    tx: &mut PgConnection,
+    patient: PatientId,
+    staff: Uuid,
+    based_on: Option<Uuid>,
+    version: i32,
+    today: chrono::NaiveDate,
+    order: &OrderRenewal,
+) -> Result<Uuid, EditError> {
+    sqlx::query_scalar!(
+        "select id from patients where id = $1 for no key update",
+        patient.0
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(EditError::NotFound)?;
+    if let Some(based_on) = based_on {
+        let exists = sqlx::query_scalar!(
+            r#"select exists (select 1 from nursing_orders where id = $1 and patient_id = $2) as "exists!""#,
+            based_on,
+            patient.0,
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if !exists {
+            return Err(EditError::NotFound);
+        }
+    }
+    let current = sqlx::query!(
+        "select id, version from nursing_orders where id = nc_current_nursing_order($1, $2)",
+        patient.0,
+        today,
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .map(|r| (r.id, r.version));
+    let unchanged = match (current, based_on) {
+        (None, None) => version == 0,
+        (Some((id, v)), Some(based_on)) => id == based_on && v == version,
+        _ => false,
+    };
+    if !unchanged {
+        return Err(EditError::Conflict);
+    }
+    let id = Uuid::new_v4();
+    sqlx::query!(
+        r#"insert into nursing_orders (id, patient_id, issued_by, issued_on, valid_from, valid_to,
+                                       on_sudden_change, updated_by)
+           values ($1, $2, $3, $4, $5, $6, $7, $3)"#,
+        id,
+        patient.0,
+        staff,
+        order.issued_on,
+        order.valid_from,
+        order.valid_to,
+        order.on_sudden_change,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(id)
 }
 
 /// Saves the landmark and the way in.
