@@ -27,8 +27,7 @@ export default defineConfig({
   testDir: "./tests",
   timeout: 30_000,
   // One retry: a test that passes only the second time is reported as
-  // flaky in the list, and the run stays green (one such failure seen on
-  // CI in 13 runs, never reproduced here).
+  // flaky in the list (read it), and the run stays green.
   retries: 1,
   workers: 2,
   reporter: [["list"]],

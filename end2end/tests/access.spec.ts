@@ -3,9 +3,11 @@
 import { expect, test } from "@playwright/test";
 import { CARD_1, jsEnabled, signIn, totp, waitForHydration, openMenu, redeemEnrolmentCode } from "./helpers";
 
-// A failure seen once on CI and never here (the recovery codes did not
-// appear after the first code): print what the page said, so the next one
-// can be read from the CI log.
+// Once on CI the recovery codes did not appear after the first code: two
+// renders of the security page had each stored a new secret, and the page
+// showed the one not kept (fixed; server/tests/it/factors.rs
+// parallel_enrolment_pages_show_the_one_stored_secret). On a failure, print
+// what the page said, so the next surprise can be read from the CI log.
 test.afterEach(async ({ page }, testInfo) => {
   if (testInfo.status !== testInfo.expectedStatus && !page.isClosed()) {
     console.log(`--- ${testInfo.title} [${testInfo.project.name}] at ${page.url()}:`);

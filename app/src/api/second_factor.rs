@@ -101,6 +101,36 @@ async fn new_pending_secret(
     Ok(secret)
 }
 
+/// The session's pending secret, made now if it has none. Made at most
+/// once however many ask at the same moment (two renders of the page, two
+/// tabs): the row is written only while empty, and everyone then reads
+/// what it holds, so the page never shows a secret that was not kept.
+#[cfg(feature = "ssr")]
+async fn pending_secret_once(
+    pool: &sqlx::PgPool,
+    user: &crate::ssr::auth::CurrentUser,
+) -> Result<String, AppError> {
+    use crate::ssr::{request, secrets, totp};
+    sqlx::query!(
+        "update sessions set pending_totp_sealed = $2
+          where token_hash = $1 and pending_totp_sealed is null",
+        user.session_hash,
+        secrets::seal(&totp::new_secret(), user.actor.staff_id.as_bytes())?
+    )
+    .execute(pool)
+    .await
+    .map_err(request::internal("storing a pending secret"))?;
+    let sealed = sqlx::query_scalar!(
+        "select pending_totp_sealed from sessions where token_hash = $1",
+        user.session_hash
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(request::internal("reading the pending secret"))?
+    .ok_or(AppError::Internal)?;
+    secrets::open(&sealed, user.actor.staff_id.as_bytes())
+}
+
 /// Starts (or resumes) enrolment for the signed-in user, or shows the
 /// pending reset of an app already set up. The secret waits on the
 /// session, sealed, until a first code proves the app has it.
@@ -131,7 +161,7 @@ pub async fn totp_enrollment() -> Result<TotpSetup, AppError> {
                 qr_svg: String::new(),
             })
         }
-        None => new_pending_secret(&pool, &user).await?,
+        None => pending_secret_once(&pool, &user).await?,
     };
     let uri = totp::provisioning_uri(&secret, &row.login_id).ok_or(AppError::Internal)?;
     Ok(TotpSetup {
