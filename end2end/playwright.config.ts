@@ -23,6 +23,11 @@ const smallPhone = {
   launchOptions: chromium,
 };
 
+// The administrator's tablet (staff administration): its own projects,
+// for that spec only.
+const tablet = { ...devices["Galaxy Tab S4"], launchOptions: chromium };
+const tabletSpecs = /staff-admin\.spec\.ts$/;
+
 export default defineConfig({
   testDir: "./tests",
   timeout: 30_000,
@@ -41,5 +46,7 @@ export default defineConfig({
     { name: "phone-js", use: { ...phone, javaScriptEnabled: true } },
     { name: "phone-nojs", use: { ...phone, javaScriptEnabled: false } },
     { name: "small-phone-js", use: { ...smallPhone, javaScriptEnabled: true } },
+    { name: "tablet-js", testMatch: tabletSpecs, use: { ...tablet, javaScriptEnabled: true } },
+    { name: "tablet-nojs", testMatch: tabletSpecs, use: { ...tablet, javaScriptEnabled: false } },
   ],
 });

@@ -17,3 +17,5 @@ pub mod second_factor;
 pub mod form_flash;
 // --- issue 9: factors and sessions ---
 pub mod sessions;
+// --- staff administration ---
+pub mod staff;

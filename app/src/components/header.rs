@@ -22,6 +22,9 @@ fn menu_pages(role: Role) -> Vec<(&'static str, Key)> {
     if matches!(role, Role::Coordinator | Role::Admin) {
         pages.push(("/audit", Key::AuditTitle));
     }
+    if role == Role::Admin {
+        pages.push(("/admin/staff", Key::StaffMenu));
+    }
     pages.push(("/notices", Key::NoticesTitle));
     pages.push(("/account/security", Key::AccountSecurity));
     pages
@@ -107,10 +110,26 @@ mod tests {
         };
         let everyone = ["/", "/calls", "/duty", "/notices", "/account/security"];
         let cases: [(Role, &[&str], &[&str]); 4] = [
-            (Role::Nurse, &[], &["/handoffs", "/absences", "/audit"]),
-            (Role::Physician, &["/handoffs", "/absences"], &["/audit"]),
-            (Role::Coordinator, &["/absences", "/audit"], &["/handoffs"]),
-            (Role::Admin, &["/absences", "/audit"], &["/handoffs"]),
+            (
+                Role::Nurse,
+                &[],
+                &["/handoffs", "/absences", "/audit", "/admin/staff"],
+            ),
+            (
+                Role::Physician,
+                &["/handoffs", "/absences"],
+                &["/audit", "/admin/staff"],
+            ),
+            (
+                Role::Coordinator,
+                &["/absences", "/audit"],
+                &["/handoffs", "/admin/staff"],
+            ),
+            (
+                Role::Admin,
+                &["/absences", "/audit", "/admin/staff"],
+                &["/handoffs"],
+            ),
         ];
         for (role, has, lacks) in cases {
             let got = hrefs(role);

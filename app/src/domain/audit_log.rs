@@ -48,6 +48,13 @@ pub enum AuditAction {
     ReadBoard,
     WatchCall,
     WatchBoard,
+    // --- staff administration ---
+    ManageStaff,
+    StaffCreate,
+    StaffUpdate,
+    StaffDisable,
+    StaffEnable,
+    FirstSignIn,
     /// A code this build does not know (written by a newer server).
     Other,
 }
@@ -92,6 +99,13 @@ impl AuditAction {
             "read_board" => Self::ReadBoard,
             "watch_call" => Self::WatchCall,
             "watch_board" => Self::WatchBoard,
+            // --- staff administration ---
+            "manage_staff" => Self::ManageStaff,
+            "staff_create" => Self::StaffCreate,
+            "staff_update" => Self::StaffUpdate,
+            "staff_disable" => Self::StaffDisable,
+            "staff_enable" => Self::StaffEnable,
+            "first_sign_in" => Self::FirstSignIn,
             _ => Self::Other,
         }
     }
@@ -352,6 +366,12 @@ mod tests {
             ("read_board", A::ReadBoard),
             ("watch_call", A::WatchCall),
             ("watch_board", A::WatchBoard),
+            ("manage_staff", A::ManageStaff),
+            ("staff_create", A::StaffCreate),
+            ("staff_update", A::StaffUpdate),
+            ("staff_disable", A::StaffDisable),
+            ("staff_enable", A::StaffEnable),
+            ("first_sign_in", A::FirstSignIn),
             ("something_new", A::Other),
         ];
         for (code, expected) in cases {

@@ -128,6 +128,13 @@ fn action_key(action: AuditAction) -> Key {
         A::ReadBoard => Key::AuditActReadBoard,
         A::WatchCall => Key::AuditActWatchCall,
         A::WatchBoard => Key::AuditActWatchBoard,
+        // --- staff administration ---
+        A::ManageStaff => Key::AuditActManageStaff,
+        A::StaffCreate => Key::AuditActStaffCreate,
+        A::StaffUpdate => Key::AuditActStaffUpdate,
+        A::StaffDisable => Key::AuditActStaffDisable,
+        A::StaffEnable => Key::AuditActStaffEnable,
+        A::FirstSignIn => Key::AuditActFirstSignIn,
         A::Other => Key::AuditActOther,
     }
 }

@@ -9,3 +9,5 @@ pub mod night_card;
 pub mod not_found;
 pub mod patients;
 pub mod second_factor;
+// --- staff administration ---
+pub mod staff;
