@@ -9,6 +9,10 @@
 //! a refusal's error travels in the one-view flash (`request::fail_form`),
 //! what was typed in the query, and a new code in a one-view cookie
 //! (`request::reveal_code_once`), never in the address.
+//!
+//! A server function takes one argument per form field, as the plain HTML
+//! form posts them; hence `clippy::too_many_arguments` is allowed here.
+#![allow(clippy::too_many_arguments)]
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -169,7 +173,6 @@ pub async fn staff_account(staff_id: String) -> Result<StaffDirectory, AppError>
 /// Creates an account without a password and issues its first enrolment
 /// code, shown once: the person signs in with it at `/login/first` and
 /// sets a password there.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "staff_create")]
 pub async fn staff_create(
     family_name: String,
@@ -259,7 +262,6 @@ pub async fn staff_create(
 
 /// Changes an account's names, role, organisation and phone. An
 /// administrator cannot take the administrator role from himself.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "staff_update")]
 pub async fn staff_update(
     staff_id: String,

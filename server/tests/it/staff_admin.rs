@@ -65,6 +65,9 @@ async fn password_sign_in(app: &TestApp, login: &str, password: &str) -> Option<
     crate::common::session_from(&r)
 }
 
+/// A form as posted: field and value.
+type Form<'a> = Vec<(&'a str, &'a str)>;
+
 async fn count(pool: &PgPool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
@@ -202,7 +205,8 @@ async fn bad_staff_input_is_refused_in_words_and_writes_nothing(pool: PgPool) {
     no_org.retain(|(k, _)| *k != "organization_id");
     let mut unknown_org = nurse_form("unknown.org", "吉田", "090-1234-5678");
     unknown_org[5].1 = "00000000-0000-4000-8000-0000deadbeef";
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    // (the form, the refusal's code, words of its Japanese sentence)
+    let cases: Vec<(Form<'_>, &str, &str)> = vec![
         (
             nurse_form("nurse1", "吉田", "090-1234-5678"),
             "staff_login_id:taken",
