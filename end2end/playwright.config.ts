@@ -23,6 +23,11 @@ const smallPhone = {
   launchOptions: chromium,
 };
 
+// The administrator's and the coordinator's tablet (staff and team
+// administration): their own projects, for those specs only.
+const tablet = { ...devices["Galaxy Tab S4"], launchOptions: chromium };
+const tabletSpecs = /(staff-admin|teams)\.spec\.ts$/;
+
 export default defineConfig({
   testDir: "./tests",
   timeout: 30_000,
@@ -40,5 +45,7 @@ export default defineConfig({
     { name: "phone-js", use: { ...phone, javaScriptEnabled: true } },
     { name: "phone-nojs", use: { ...phone, javaScriptEnabled: false } },
     { name: "small-phone-js", use: { ...smallPhone, javaScriptEnabled: true } },
+    { name: "tablet-js", testMatch: tabletSpecs, use: { ...tablet, javaScriptEnabled: true } },
+    { name: "tablet-nojs", testMatch: tabletSpecs, use: { ...tablet, javaScriptEnabled: false } },
   ],
 });

@@ -9,11 +9,12 @@ use crate::pages::teams::{TeamPage, TeamsPage};
 use crate::pages::{
     audit::{AuditPage, NoticesPage},
     call::{CallBoardPage, CallPage, HandoffsPage, NewCallPage},
-    login::LoginPage,
+    login::{FirstSignInPage, LoginPage},
     night_card::NightCardPage,
     not_found::NotFoundPage,
     patients::PatientsPage,
     second_factor::{SecurityPage, TotpPage},
+    staff::{StaffEditPage, StaffListPage, StaffNewPage},
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -128,6 +129,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=PatientsPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/login/totp") view=TotpPage ssr=SsrMode::Async />
+                    <Route path=path!("/login/first") view=FirstSignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/staff") view=StaffListPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/staff/new") view=StaffNewPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/staff/:id") view=StaffEditPage ssr=SsrMode::Async />
                     <Route path=path!("/account/security") view=SecurityPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/notices") view=NoticesPage ssr=SsrMode::Async />

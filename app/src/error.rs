@@ -148,8 +148,42 @@ fn invalid_field_key(field: &str) -> Key {
         "cover_time" => Key::InvalidCoverTime,
         "cover_past" => Key::InvalidCoverPast,
         "cover" => Key::InvalidCover,
+        // --- staff administration ---
+        "first_sign_in" => Key::InvalidFirstSignIn,
         _ => Key::InvalidInput,
     }
+}
+
+/// "ログインID: このログインIDはすでに使われています。…": the field of
+/// the staff forms and what is wrong with it.
+fn staff_field_message(lang: Lang, e: &crate::domain::staff::StaffFieldError) -> String {
+    use crate::domain::staff::{StaffField as F, StaffProblem as P};
+    let field = match e.field {
+        F::FamilyName => Key::FamilyName,
+        F::GivenName => Key::GivenName,
+        F::FamilyNameKana => Key::FamilyNameKana,
+        F::GivenNameKana => Key::GivenNameKana,
+        F::Role => Key::StaffRole,
+        F::Organization => Key::StaffOrganization,
+        F::LoginId => Key::LoginId,
+        F::Phone => Key::StaffPhone,
+        F::Account => Key::StaffAccountTitle,
+    };
+    let problem = match e.problem {
+        P::Empty => text(lang, Key::ProblemEmpty).to_owned(),
+        P::TooLong { max } => text(lang, Key::ProblemTooLong).replace("{max}", &max.to_string()),
+        P::ControlCharacters => text(lang, Key::ProblemControl).to_owned(),
+        P::Emoji => text(lang, Key::StaffProblemEmoji).to_owned(),
+        P::NotKana => text(lang, Key::ProblemNotKana).to_owned(),
+        P::Letters => text(lang, Key::ProblemLetters).to_owned(),
+        P::BadPhone => text(lang, Key::ProblemBadPhone).to_owned(),
+        P::BadLoginId => text(lang, Key::StaffProblemBadLoginId).to_owned(),
+        P::Taken => text(lang, Key::StaffProblemTaken).to_owned(),
+        P::NotAChoice => text(lang, Key::ProblemNotAChoice).to_owned(),
+        P::HoldsSeats => text(lang, Key::StaffProblemHoldsSeats).to_owned(),
+        P::Yourself => text(lang, Key::StaffProblemYourself).to_owned(),
+    };
+    format!("{}: {problem}", text(lang, field))
 }
 
 impl AppError {
@@ -159,7 +193,12 @@ impl AppError {
             AppError::Throttled(until) => {
                 text(lang, Key::ErrorThrottled).replace("{time}", &format_tokyo_minute(*until))
             }
-            AppError::Invalid(field) => text(lang, invalid_field_key(field)).to_owned(),
+            AppError::Invalid(field) => {
+                match crate::domain::staff::StaffFieldError::from_code(field) {
+                    Some(e) => staff_field_message(lang, &e),
+                    None => text(lang, invalid_field_key(field)).to_owned(),
+                }
+            }
             other => {
                 let (title, body) = other.message_keys();
                 if title == body {

@@ -42,9 +42,6 @@ pub async fn login(
     // The "stay signed in on this device" box (absent when not ticked).
     #[server(default)] remember: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::domain::sign_in_throttle::{
-        sign_in_verdict, RecentAttempts, SignInPolicy, SignInVerdict, ThrottleScope,
-    };
     use crate::domain::text::{safe_next_path, LoginId};
     use crate::ssr::{audit, auth, request};
 
@@ -58,115 +55,9 @@ pub async fn login(
     }
     let pool = request::pool()?;
     let now = chrono::Utc::now();
-    let (ip, _) = request::client_info();
-    let policy = SignInPolicy::default();
-
-    let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
-    // Login ids first, then addresses, always: two sign-ins never wait for
-    // each other's locks in opposite orders.
-    sqlx::query!(
-        r#"select true as "locked!" from (select pg_advisory_xact_lock(1, hashtext($1))) l"#,
-        login_id.as_str()
-    )
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(request::internal("locking sign-ins of a login id"))?;
-    sqlx::query!(
-        r#"select true as "locked!" from (select pg_advisory_xact_lock(2, hashtext($1))) l"#,
-        ip
-    )
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(request::internal("locking sign-ins of an address"))?;
-    let recent = sqlx::query!(
-        r#"select
-             array(select at from login_attempts
-                    where login_id = $1 and ip = $2 and not succeeded and at > $3
-                      and at > coalesce((select max(at) from login_attempts
-                                          where login_id = $1 and ip = $2 and succeeded),
-                                        '-infinity')
-                    order by at desc limit $4) as "pair!",
-             array(select at from login_attempts
-                    where login_id = $1 and not succeeded and at > $5
-                    order by at desc limit $6) as "account!",
-             array(select at from login_attempts
-                    where ip = $2 and not succeeded and at > $5
-                    order by at desc limit $7) as "address!",
-             exists(select 1 from login_attempts
-                     where login_id = $1 and ip = $2 and succeeded and at > $8) as "known!""#,
-        login_id.as_str(),
-        ip,
-        now - policy.pair_window,
-        policy.pair_rows(),
-        now - policy.ceiling_window,
-        i64::from(policy.account_ceiling),
-        i64::from(policy.address_ceiling),
-        now - policy.known_address_memory,
-    )
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(request::internal("reading login attempts"))?;
-    let recent = RecentAttempts {
-        pair_failures: recent.pair,
-        account_failures: recent.account,
-        address_failures: recent.address,
-        known_address: recent.known,
-    };
-    if let SignInVerdict::WaitUntil(until, scope) = sign_in_verdict(&policy, &recent, now) {
-        // One audit row per window and limit, however many attempts: an
-        // unauthenticated client cannot grow the append-only log at will.
-        // The count of the rest is kept in `sign_in_throttled`.
-        let (key_login, key_ip) = match scope {
-            ThrottleScope::AccountAtAddress => (login_id.as_str(), ip.as_str()),
-            ThrottleScope::Account => (login_id.as_str(), ""),
-            ThrottleScope::Address => ("", ip.as_str()),
-        };
-        let attempts = sqlx::query_scalar!(
-            r#"insert into sign_in_throttled (scope, login_id, ip, window_start, attempts, last_at)
-               values ($1, $2, $3, date_bin('15 minutes', $4, timestamptz '2000-01-01 00:00:00+00'), 1, $4)
-               on conflict (scope, login_id, ip, window_start)
-               do update set attempts = sign_in_throttled.attempts + 1, last_at = excluded.last_at
-               returning attempts"#,
-            scope.as_str(),
-            key_login,
-            key_ip,
-            now,
-        )
-        .fetch_one(&mut *tx)
+    let attempt = auth::reserve_sign_in(&pool, login_id.as_str(), now)
         .await
-        .map_err(request::internal("counting a throttled sign-in"))?;
-        if attempts == 1 {
-            audit::record_sign_in(
-                &mut *tx,
-                None,
-                login_id.as_str(),
-                "denied",
-                &format!(
-                    "throttled ({}); further attempts in this 15-minute window are counted, not logged",
-                    scope.as_str()
-                ),
-            )
-            .await?;
-        }
-        tx.commit().await.map_err(request::internal("commit"))?;
-        // Shown to the minute: round up so "after 02:01" is never too early.
-        let shown = until
-            .checked_add_signed(chrono::Duration::seconds(59))
-            .unwrap_or(until);
-        return Err(request::fail_form(AppError::Throttled(shown), &back));
-    }
-
-    // Reserve the attempt as a failure before checking the password; it
-    // becomes a success only if the password is right.
-    let attempt = sqlx::query_scalar!(
-        "insert into login_attempts (login_id, ip, at, succeeded) values ($1, $2, $3, false) returning id",
-        login_id.as_str(),
-        ip,
-        now,
-    )
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(request::internal("recording a login attempt"))?;
+        .map_err(|e| request::fail_form(e, &back))?;
     let account = sqlx::query!(
         r#"select st.id, st.password_hash, st.totp_enabled_at is not null as "totp!",
                   o.require_second_factor
@@ -174,10 +65,9 @@ pub async fn login(
             where st.login_id = $1 and st.disabled_at is null"#,
         login_id.as_str()
     )
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&pool)
     .await
     .map_err(request::internal("reading an account"))?;
-    tx.commit().await.map_err(request::internal("commit"))?;
 
     let admission = match auth::admit_argon2() {
         Ok(admission) => admission,
@@ -429,6 +319,128 @@ pub async fn change_password(
         .unwrap_or(false);
     if plain_form_post {
         leptos_axum::redirect("/account/security?password_changed=1");
+    }
+    Ok(())
+}
+
+/// The first sign-in of an account, or the sign-in after an
+/// administrator's reset: the login id, the one-time enrolment code the
+/// administrator handed over, and a new password twice (the rules of
+/// `domain::password`). The code is used up and the password set in one
+/// transaction; every earlier session of the account ends. The session
+/// that starts holds the enrolment grant, so `/account/security` lets the
+/// person enrol a second factor at once; an account that already has a
+/// factor must still use it (`/login/totp`).
+///
+/// Guessing codes is slowed like guessing passwords, with the same counts
+/// (`ssr::auth::reserve_sign_in`): a wrong code is a failed sign-in, with
+/// progressive delays and never a lock-out. Known login id or not, every
+/// attempt costs one argon2 run (the new password's hash), through the
+/// argon2 gate.
+#[server(prefix = "/api", endpoint = "first_sign_in")]
+pub async fn first_sign_in(
+    login_id: String,
+    code: String,
+    new_password: String,
+    new_password_again: String,
+) -> Result<(), AppError> {
+    use crate::domain::password::{check_new_password, MAX_LENGTH};
+    use crate::domain::text::LoginId;
+    use crate::ssr::{audit, auth, enrolment, request};
+
+    let back = "/login/first";
+    let refuse = |field: &str| request::fail_form(AppError::Invalid(field.into()), back);
+    let login_id = LoginId::parse(&login_id).map_err(|_| refuse("first_sign_in"))?;
+    if code.trim().is_empty() || code.chars().count() > 64 {
+        return Err(refuse("first_sign_in"));
+    }
+    if new_password.chars().count() > MAX_LENGTH {
+        return Err(refuse("new_password_too_long"));
+    }
+    if new_password != new_password_again {
+        return Err(refuse("new_password_mismatch"));
+    }
+    check_new_password(&new_password, login_id.as_str(), "")
+        .map_err(|problem| refuse(problem.field()))?;
+    let pool = request::pool()?;
+    let now = chrono::Utc::now();
+    let attempt = auth::reserve_sign_in(&pool, login_id.as_str(), now)
+        .await
+        .map_err(|e| request::fail_form(e, back))?;
+    let account = sqlx::query!(
+        r#"select st.id, st.totp_enabled_at is not null as "totp!",
+                  exists (select 1 from passkeys p where p.staff_id = st.id) as "passkey!"
+             from staff st
+            where st.login_id = $1 and st.disabled_at is null"#,
+        login_id.as_str()
+    )
+    .fetch_optional(&pool)
+    .await
+    .map_err(request::internal("reading an account"))?;
+    let admission = match auth::admit_argon2() {
+        Ok(admission) => admission,
+        Err(busy) => {
+            // Not checked, so not a failure: give the reservation back.
+            sqlx::query!("delete from login_attempts where id = $1", attempt)
+                .execute(&pool)
+                .await
+                .map_err(request::internal("releasing a login attempt"))?;
+            return Err(request::fail_form(busy, back));
+        }
+    };
+    let hash = admission.hash(new_password).await?;
+
+    let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
+    let redeemed = match &account {
+        Some(account) => enrolment::redeem(&mut tx, account.id, &code, now).await?,
+        None => false,
+    };
+    let Some(account) = account.filter(|_| redeemed) else {
+        drop(tx);
+        audit::record_account(
+            &pool,
+            None,
+            "first_sign_in",
+            "denied",
+            &format!("{}: bad code", login_id.as_str()),
+        )
+        .await?;
+        return Err(refuse("first_sign_in"));
+    };
+    sqlx::query!(
+        "update staff set password_hash = $2 where id = $1",
+        account.id,
+        hash
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(request::internal("storing the password"))?;
+    let ended = sqlx::query!(
+        "update sessions set revoked_at = $2 where staff_id = $1 and revoked_at is null",
+        account.id,
+        now
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(request::internal("ending earlier sessions"))?
+    .rows_affected();
+    auth::attempt_succeeded(&mut *tx, attempt).await?;
+    audit::record_account(
+        &mut *tx,
+        Some(account.id),
+        "first_sign_in",
+        "done",
+        &format!("{}: earlier sessions ended: {ended}", login_id.as_str()),
+    )
+    .await?;
+    tx.commit().await.map_err(request::internal("commit"))?;
+
+    if account.totp || account.passkey {
+        auth::start_session(&pool, account.id, false, false, now).await?;
+        leptos_axum::redirect("/login/totp?next=/account/security");
+    } else {
+        auth::start_enrolment_session(&pool, account.id, now).await?;
+        leptos_axum::redirect("/account/security");
     }
     Ok(())
 }

@@ -19,3 +19,5 @@ pub mod form_flash;
 pub mod sessions;
 // --- issue 11: team administration ---
 pub mod teams;
+// --- staff administration ---
+pub mod staff;

@@ -23,6 +23,9 @@ fn menu_pages(role: Role) -> Vec<(&'static str, Key)> {
         pages.push(("/audit", Key::AuditTitle));
         pages.push(("/admin/teams", Key::NavTeams));
     }
+    if role == Role::Admin {
+        pages.push(("/admin/staff", Key::StaffMenu));
+    }
     pages.push(("/notices", Key::NoticesTitle));
     pages.push(("/account/security", Key::AccountSecurity));
     pages
@@ -111,21 +114,27 @@ mod tests {
             (
                 Role::Nurse,
                 &[],
-                &["/handoffs", "/absences", "/audit", "/admin/teams"],
+                &[
+                    "/handoffs",
+                    "/absences",
+                    "/audit",
+                    "/admin/teams",
+                    "/admin/staff",
+                ],
             ),
             (
                 Role::Physician,
                 &["/handoffs", "/absences"],
-                &["/audit", "/admin/teams"],
+                &["/audit", "/admin/teams", "/admin/staff"],
             ),
             (
                 Role::Coordinator,
                 &["/absences", "/audit", "/admin/teams"],
-                &["/handoffs"],
+                &["/handoffs", "/admin/staff"],
             ),
             (
                 Role::Admin,
-                &["/absences", "/audit", "/admin/teams"],
+                &["/absences", "/audit", "/admin/teams", "/admin/staff"],
                 &["/handoffs"],
             ),
         ];

@@ -133,11 +133,15 @@ pub enum Action {
     EditOrders,
     /// Correct the patient's identity (name, kana, birth date, sex).
     EditIdentity,
+    // --- staff administration ---
+    /// Create, edit, disable staff accounts and issue their enrolment
+    /// codes: the keys to the system, so the administrators' alone.
+    ManageStaff,
 }
 
 impl Action {
     /// Every action, for exhaustive checks and admin screens.
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Action::ReadCard,
         Action::EditCard,
         Action::OpenCall,
@@ -148,6 +152,8 @@ impl Action {
         // --- issue 8: card ---
         Action::EditOrders,
         Action::EditIdentity,
+        // --- staff administration ---
+        Action::ManageStaff,
     ];
 
     /// The spelling written in the audit log.
@@ -163,13 +169,18 @@ impl Action {
             // --- issue 8: card ---
             Action::EditOrders => "edit_orders",
             Action::EditIdentity => "edit_identity",
+            // --- staff administration ---
+            Action::ManageStaff => "manage_staff",
         }
     }
 
     /// Whether the action is about one patient (decided by [`decide`] with
     /// that patient's facts) rather than about the network as a whole.
     pub fn concerns_patient(self) -> bool {
-        !matches!(self, Action::ReadAudit | Action::ManageRoster)
+        !matches!(
+            self,
+            Action::ReadAudit | Action::ManageRoster | Action::ManageStaff
+        )
     }
 }
 
@@ -700,7 +711,7 @@ fn duty_access(
 ///   who saw the patient must write down what was done (医師法第24条), even
 ///   when the access was an emergency.
 /// * `BreakGlass`: see [`may_break_glass`]; allowed on [`Basis::Role`].
-/// * `ReadAudit`, `ManageRoster`: not about the patient; see
+/// * `ReadAudit`, `ManageRoster`, `ManageStaff`: not about the patient; see
 ///   [`decide_staff_action`].
 pub fn decide(
     actor: &Actor,
@@ -723,7 +734,9 @@ pub fn decide(
             Ok(()) => Decision::Allow(Basis::Role(actor.role)),
             Err(reason) => Decision::Deny(reason),
         },
-        Action::ReadAudit | Action::ManageRoster => decide_staff_action(actor, action),
+        Action::ReadAudit | Action::ManageRoster | Action::ManageStaff => {
+            decide_staff_action(actor, action)
+        }
         // --- issue 8: card ---
         Action::EditOrders => orders_access(actor, facts, now).into(),
         Action::EditIdentity => identity_access(actor, facts, now).into(),
@@ -818,13 +831,20 @@ pub fn may_break_glass(
 /// the administrators' duties; clinicians neither audit their colleagues
 /// nor change who covers whom. A patient action asked here is denied with
 /// [`DenyReason::NotAStaffAction`]: it needs the patient's facts.
+///
+/// Managing staff accounts (who may sign in, with which role, and the
+/// enrolment codes that open an account) is the administrators' alone: a
+/// coordinator who could make himself an administrator, or issue a code
+/// for a colleague's account, would hold every key.
 pub fn decide_staff_action(actor: &Actor, action: Action) -> Decision {
     if action.concerns_patient() {
         return Decision::Deny(DenyReason::NotAStaffAction);
     }
-    match actor.role {
-        Role::Coordinator | Role::Admin => Decision::Allow(Basis::Role(actor.role)),
-        Role::Nurse | Role::Physician => Decision::Deny(DenyReason::RoleMayNotDoThis),
+    match (action, actor.role) {
+        (Action::ManageStaff, Role::Admin) => Decision::Allow(Basis::Role(Role::Admin)),
+        (Action::ManageStaff, _) => Decision::Deny(DenyReason::RoleMayNotDoThis),
+        (_, Role::Coordinator | Role::Admin) => Decision::Allow(Basis::Role(actor.role)),
+        (_, Role::Nurse | Role::Physician) => Decision::Deny(DenyReason::RoleMayNotDoThis),
     }
 }
 
@@ -1713,6 +1733,44 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn only_administrators_manage_staff_accounts() {
+        let allow = Decision::Allow(Basis::Role(Role::Admin));
+        let cases = [
+            ("admin", admin(), allow),
+            (
+                "coordinator",
+                coordinator(),
+                deny(DenyReason::RoleMayNotDoThis),
+            ),
+            ("nurse", nurse(), deny(DenyReason::RoleMayNotDoThis)),
+            (
+                "attending physician",
+                dr_attending(),
+                deny(DenyReason::RoleMayNotDoThis),
+            ),
+            (
+                "outside physician",
+                dr_outsider(),
+                deny(DenyReason::RoleMayNotDoThis),
+            ),
+        ];
+        for (name, actor, expected) in cases {
+            assert_eq!(
+                decide_staff_action(&actor, Action::ManageStaff),
+                expected,
+                "{name}"
+            );
+            assert_eq!(
+                decide(&actor, Action::ManageStaff, &base(), now()),
+                expected,
+                "{name}: decide delegates"
+            );
+        }
+        assert!(!Action::ManageStaff.concerns_patient());
+        assert_eq!(Action::ManageStaff.as_str(), "manage_staff");
     }
 
     #[test]

@@ -55,6 +55,13 @@ pub enum AuditAction {
     TeamBackupHospital,
     TeamCover,
     TeamCoverRemove,
+    // --- staff administration ---
+    ManageStaff,
+    StaffCreate,
+    StaffUpdate,
+    StaffDisable,
+    StaffEnable,
+    FirstSignIn,
     /// A code this build does not know (written by a newer server).
     Other,
 }
@@ -106,6 +113,13 @@ impl AuditAction {
             "team_backup_hospital" => Self::TeamBackupHospital,
             "team_cover" => Self::TeamCover,
             "team_cover_remove" => Self::TeamCoverRemove,
+            // --- staff administration ---
+            "manage_staff" => Self::ManageStaff,
+            "staff_create" => Self::StaffCreate,
+            "staff_update" => Self::StaffUpdate,
+            "staff_disable" => Self::StaffDisable,
+            "staff_enable" => Self::StaffEnable,
+            "first_sign_in" => Self::FirstSignIn,
             _ => Self::Other,
         }
     }
@@ -366,6 +380,12 @@ mod tests {
             ("read_board", A::ReadBoard),
             ("watch_call", A::WatchCall),
             ("watch_board", A::WatchBoard),
+            ("manage_staff", A::ManageStaff),
+            ("staff_create", A::StaffCreate),
+            ("staff_update", A::StaffUpdate),
+            ("staff_disable", A::StaffDisable),
+            ("staff_enable", A::StaffEnable),
+            ("first_sign_in", A::FirstSignIn),
             ("something_new", A::Other),
         ];
         for (code, expected) in cases {

@@ -26,3 +26,5 @@ pub mod password;
 pub mod sign_in_throttle;
 // --- issue 9: factors and sessions ---
 pub mod factors;
+// --- staff administration ---
+pub mod staff;

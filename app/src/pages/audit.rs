@@ -134,6 +134,13 @@ fn action_key(action: AuditAction) -> Key {
         A::TeamBackupHospital => Key::AuditActTeamBackupHospital,
         A::TeamCover => Key::AuditActTeamCover,
         A::TeamCoverRemove => Key::AuditActTeamCoverRemove,
+        // --- staff administration ---
+        A::ManageStaff => Key::AuditActManageStaff,
+        A::StaffCreate => Key::AuditActStaffCreate,
+        A::StaffUpdate => Key::AuditActStaffUpdate,
+        A::StaffDisable => Key::AuditActStaffDisable,
+        A::StaffEnable => Key::AuditActStaffEnable,
+        A::FirstSignIn => Key::AuditActFirstSignIn,
         A::Other => Key::AuditActOther,
     }
 }

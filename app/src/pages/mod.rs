@@ -11,3 +11,5 @@ pub mod patients;
 pub mod second_factor;
 // --- issue 11: administration ---
 pub mod teams;
+// --- staff administration ---
+pub mod staff;

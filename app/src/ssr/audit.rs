@@ -112,3 +112,28 @@ pub async fn record_sign_in(
     .map_err(request::internal("writing the audit log"))?;
     Ok(())
 }
+
+/// A row about an account written before anyone is signed in (the first
+/// sign-in with an enrolment code): the account when known, no session.
+pub async fn record_account(
+    db: impl PgExecutor<'_>,
+    staff_id: Option<Uuid>,
+    action: &str,
+    outcome: &str,
+    detail: &str,
+) -> Result<(), AppError> {
+    let (ip, _) = request::client_info();
+    sqlx::query!(
+        r#"insert into audit_log (staff_id, action, outcome, detail, ip)
+           values ($1, $2, $3, $4, $5)"#,
+        staff_id,
+        action,
+        outcome,
+        detail,
+        ip,
+    )
+    .execute(db)
+    .await
+    .map_err(request::internal("writing the audit log"))?;
+    Ok(())
+}

@@ -353,13 +353,14 @@ pub fn set_response_header(name: axum::http::HeaderName, value: &str) {
 
 /// Creates a session for `staff_id` and sets the cookie. A session that
 /// starts past its second factor (a passkey sign-in) holds a fresh proof.
+/// Returns the session's token hash.
 pub async fn start_session(
     pool: &PgPool,
     staff_id: Uuid,
     second_factor_done: bool,
     stay_signed_in: bool,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<Vec<u8>, AppError> {
     let (token, hash) = new_token();
     let (ip, user_agent) = request::client_info();
     sqlx::query!(
@@ -383,6 +384,28 @@ pub async fn start_session(
         axum::http::header::SET_COOKIE,
         &session_cookie(Some(&token), stay_signed_in),
     );
+    Ok(hash)
+}
+
+/// The session a first sign-in with an enrolment code starts: the code
+/// was the administrator's proof of who this is, so the session holds the
+/// enrolment grant and a fresh proof, and `/account/security` lets the
+/// person enrol a first factor at once (`domain::factors::may_enrol`).
+pub async fn start_enrolment_session(
+    pool: &PgPool,
+    staff_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let hash = start_session(pool, staff_id, false, false, now).await?;
+    sqlx::query!(
+        "update sessions set enrolment_granted_at = $2, reauthenticated_at = $2
+          where token_hash = $1",
+        hash,
+        now
+    )
+    .execute(pool)
+    .await
+    .map_err(request::internal("granting enrolment"))?;
     Ok(())
 }
 
@@ -516,6 +539,136 @@ pub async fn reserve_attempt(
     .fetch_one(&mut *tx)
     .await
     .map_err(request::internal("recording an attempt"))?;
+    tx.commit().await.map_err(request::internal("commit"))?;
+    Ok(attempt)
+}
+
+/// Judges a sign-in attempt for `login_id` from this address against the
+/// recent failures (`domain::sign_in_throttle`: progressive delays, never a
+/// lock-out an outsider can cause) and reserves it as a failure, under one
+/// lock per login id and per address, so parallel guesses queue behind
+/// each other instead of all reading the same count. Returns the attempt
+/// (a success once [`attempt_succeeded`]), or `Throttled` with the minute
+/// to try again. Used by password sign-in and by the first sign-in with an
+/// enrolment code, which share the counts: a wrong code is a failed
+/// sign-in like a wrong password.
+pub async fn reserve_sign_in(
+    pool: &PgPool,
+    login_id: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    use crate::domain::sign_in_throttle::{
+        sign_in_verdict, RecentAttempts, SignInPolicy, SignInVerdict, ThrottleScope,
+    };
+    use crate::ssr::audit;
+    let (ip, _) = request::client_info();
+    let policy = SignInPolicy::default();
+    let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
+    // Login ids first, then addresses, always: two sign-ins never wait for
+    // each other's locks in opposite orders.
+    sqlx::query!(
+        r#"select true as "locked!" from (select pg_advisory_xact_lock(1, hashtext($1))) l"#,
+        login_id
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(request::internal("locking sign-ins of a login id"))?;
+    sqlx::query!(
+        r#"select true as "locked!" from (select pg_advisory_xact_lock(2, hashtext($1))) l"#,
+        ip
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(request::internal("locking sign-ins of an address"))?;
+    let recent = sqlx::query!(
+        r#"select
+             array(select at from login_attempts
+                    where login_id = $1 and ip = $2 and not succeeded and at > $3
+                      and at > coalesce((select max(at) from login_attempts
+                                          where login_id = $1 and ip = $2 and succeeded),
+                                        '-infinity')
+                    order by at desc limit $4) as "pair!",
+             array(select at from login_attempts
+                    where login_id = $1 and not succeeded and at > $5
+                    order by at desc limit $6) as "account!",
+             array(select at from login_attempts
+                    where ip = $2 and not succeeded and at > $5
+                    order by at desc limit $7) as "address!",
+             exists(select 1 from login_attempts
+                     where login_id = $1 and ip = $2 and succeeded and at > $8) as "known!""#,
+        login_id,
+        ip,
+        now - policy.pair_window,
+        policy.pair_rows(),
+        now - policy.ceiling_window,
+        i64::from(policy.account_ceiling),
+        i64::from(policy.address_ceiling),
+        now - policy.known_address_memory,
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(request::internal("reading login attempts"))?;
+    let recent = RecentAttempts {
+        pair_failures: recent.pair,
+        account_failures: recent.account,
+        address_failures: recent.address,
+        known_address: recent.known,
+    };
+    if let SignInVerdict::WaitUntil(until, scope) = sign_in_verdict(&policy, &recent, now) {
+        // One audit row per window and limit, however many attempts: an
+        // unauthenticated client cannot grow the append-only log at will.
+        // The count of the rest is kept in `sign_in_throttled`.
+        let (key_login, key_ip) = match scope {
+            ThrottleScope::AccountAtAddress => (login_id, ip.as_str()),
+            ThrottleScope::Account => (login_id, ""),
+            ThrottleScope::Address => ("", ip.as_str()),
+        };
+        let attempts = sqlx::query_scalar!(
+            r#"insert into sign_in_throttled (scope, login_id, ip, window_start, attempts, last_at)
+               values ($1, $2, $3, date_bin('15 minutes', $4, timestamptz '2000-01-01 00:00:00+00'), 1, $4)
+               on conflict (scope, login_id, ip, window_start)
+               do update set attempts = sign_in_throttled.attempts + 1, last_at = excluded.last_at
+               returning attempts"#,
+            scope.as_str(),
+            key_login,
+            key_ip,
+            now,
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(request::internal("counting a throttled sign-in"))?;
+        if attempts == 1 {
+            audit::record_sign_in(
+                &mut *tx,
+                None,
+                login_id,
+                "denied",
+                &format!(
+                    "throttled ({}); further attempts in this 15-minute window are counted, not logged",
+                    scope.as_str()
+                ),
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(request::internal("commit"))?;
+        // Shown to the minute: round up so "after 02:01" is never too early.
+        let shown = until
+            .checked_add_signed(chrono::Duration::seconds(59))
+            .unwrap_or(until);
+        return Err(request::fail(AppError::Throttled(shown)));
+    }
+
+    // Reserve the attempt as a failure before checking the password; it
+    // becomes a success only if the password is right.
+    let attempt = sqlx::query_scalar!(
+        "insert into login_attempts (login_id, ip, at, succeeded) values ($1, $2, $3, false) returning id",
+        login_id,
+        ip,
+        now,
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(request::internal("recording a login attempt"))?;
     tx.commit().await.map_err(request::internal("commit"))?;
     Ok(attempt)
 }

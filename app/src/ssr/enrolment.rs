@@ -1,8 +1,9 @@
-//! One-time enrolment codes: the door to an account's FIRST factor. An
-//! administrator issues one (`nightcall staff enrolment-code LOGIN` for
-//! now; the onboarding screens later); it is shown once, kept only as an
-//! HMAC under the server key, valid 72 hours, used once, and a new code
-//! revokes the earlier ones of the account.
+//! One-time enrolment codes: the door to an account's FIRST factor, and
+//! for a new account (no password yet) its first sign-in. An administrator
+//! issues one (`/admin/staff`, or `nightcall staff enrolment-code LOGIN`);
+//! it is shown once, kept only as an HMAC under the server key, valid 72
+//! hours, used once, and a new code revokes the earlier ones of the
+//! account.
 
 use crate::domain::factors::ENROLMENT_CODE_LIFETIME;
 use crate::error::AppError;
@@ -33,13 +34,35 @@ pub async fn issue(
     else {
         return Ok(None);
     };
+    let (code, expires_at) = issue_for(&mut tx, staff_id, now).await?;
+    sqlx::query!(
+        r#"insert into audit_log (staff_id, action, outcome, detail, ip)
+           values ($1, 'enrolment_code_issue', 'done', $2, '')"#,
+        staff_id,
+        format!("expires {}", expires_at.to_rfc3339())
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(request::internal("writing the audit log"))?;
+    tx.commit().await.map_err(request::internal("commit"))?;
+    Ok(Some((code, expires_at)))
+}
+
+/// A fresh code for the account `staff_id`, revoking its earlier open
+/// ones, in the caller's transaction (which writes the audit row): the
+/// code to show once and its expiry.
+pub async fn issue_for(
+    db: &mut PgConnection,
+    staff_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(String, DateTime<Utc>), AppError> {
     sqlx::query!(
         "update enrolment_codes set revoked_at = $2
           where staff_id = $1 and used_at is null and revoked_at is null",
         staff_id,
         now
     )
-    .execute(&mut *tx)
+    .execute(&mut *db)
     .await
     .map_err(request::internal("revoking enrolment codes"))?;
     let code = secrets::new_code(4);
@@ -53,20 +76,10 @@ pub async fn issue(
         now,
         expires_at
     )
-    .execute(&mut *tx)
+    .execute(&mut *db)
     .await
     .map_err(request::internal("storing an enrolment code"))?;
-    sqlx::query!(
-        r#"insert into audit_log (staff_id, action, outcome, detail, ip)
-           values ($1, 'enrolment_code_issue', 'done', $2, '')"#,
-        staff_id,
-        format!("expires {}", expires_at.to_rfc3339())
-    )
-    .execute(&mut *tx)
-    .await
-    .map_err(request::internal("writing the audit log"))?;
-    tx.commit().await.map_err(request::internal("commit"))?;
-    Ok(Some((code, expires_at)))
+    Ok((code, expires_at))
 }
 
 /// Uses up `code` for `staff_id` if it is theirs, open and unexpired;

@@ -313,6 +313,41 @@ pub fn take_notice() -> Option<crate::domain::factors::SecurityNotice> {
     crate::domain::factors::SecurityNotice::parse(&raw)
 }
 
+/// The cookie that carries an enrolment code an administrator just issued
+/// (a plain form post) to the staff page that shows it once: HttpOnly,
+/// same-site only, sent to `/admin/staff` pages only, two minutes at most,
+/// cleared by the page that shows it. The code itself is never kept in
+/// plain text on the server.
+pub const STAFF_CODE_COOKIE: &str = "nc_staff_code";
+
+fn staff_code_cookie(value: &str, max_age: u32) -> String {
+    let secure = secure_attribute();
+    format!(
+        "{STAFF_CODE_COOKIE}={value}; Path=/admin/staff; HttpOnly; SameSite=Strict; \
+         Max-Age={max_age}{secure}"
+    )
+}
+
+/// Leaves `issued` for the staff page's next view.
+pub fn reveal_code_once(issued: &crate::views::staff::IssuedCode) {
+    if let Ok(json) = serde_json::to_string(issued) {
+        crate::ssr::auth::set_response_header(
+            axum::http::header::SET_COOKIE,
+            &staff_code_cookie(&to_hex(json.as_bytes()), FLASH_SECONDS),
+        );
+    }
+}
+
+/// The code [`reveal_code_once`] left, cleared as it is read.
+pub fn take_revealed_code() -> Option<crate::views::staff::IssuedCode> {
+    let raw = cookie(STAFF_CODE_COOKIE)?;
+    crate::ssr::auth::set_response_header(
+        axum::http::header::SET_COOKIE,
+        &staff_code_cookie("", 0),
+    );
+    serde_json::from_slice(&from_hex(&raw)?).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,4 +7,5 @@
 pub mod calls;
 pub mod duty;
 // --- issue 11: team administration ---
+pub mod staff;
 pub mod teams;

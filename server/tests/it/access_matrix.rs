@@ -104,6 +104,17 @@ const SERVER_FUNCTIONS: &[(&str, Kind)] = &[
     ("/api/team_backup_hospital", Kind::StaffOnly),
     ("/api/team_add_cover", Kind::StaffOnly),
     ("/api/team_remove_cover", Kind::StaffOnly),
+    // --- staff administration ---
+    // Administrators only; server/tests/it/staff_admin.rs checks that
+    // coordinators and clinicians are refused and nothing is written.
+    ("/api/staff_list", Kind::StaffOnly),
+    ("/api/staff_account", Kind::StaffOnly),
+    ("/api/staff_create", Kind::StaffOnly),
+    ("/api/staff_update", Kind::StaffOnly),
+    ("/api/staff_set_disabled", Kind::StaffOnly),
+    ("/api/staff_new_code", Kind::StaffOnly),
+    // Signing in with an enrolment code: no session yet.
+    ("/api/first_sign_in", Kind::NoPatientData),
 ];
 
 /// The server functions that edit a card (`Action::EditCard`).
@@ -412,6 +423,25 @@ async fn signed_out_requests_are_refused_everywhere(pool: PgPool) {
             "/api/team_remove_cover" => &[
                 ("team_id", "00000000-0000-4000-8000-0000deadbeef"),
                 ("cover_id", "00000000-0000-4000-8000-0000deadbeef"),
+            ],
+            // --- staff administration ---
+            "/api/staff_account" | "/api/staff_new_code" => {
+                &[("staff_id", "00000000-0000-4000-8000-0000deadbeef")]
+            }
+            "/api/staff_set_disabled" => &[
+                ("staff_id", "00000000-0000-4000-8000-0000deadbeef"),
+                ("disabled", "true"),
+            ],
+            "/api/staff_create" | "/api/staff_update" => &[
+                ("staff_id", "00000000-0000-4000-8000-0000deadbeef"),
+                ("family_name", "吉田"),
+                ("given_name", "美咲"),
+                ("family_name_kana", "ヨシダ"),
+                ("given_name_kana", "ミサキ"),
+                ("role", "nurse"),
+                ("organization_id", "00000000-0000-4000-8000-00020000000b"),
+                ("login_id", "yoshida"),
+                ("phone", "090-1234-5678"),
             ],
             _ => &[],
         };

@@ -46,6 +46,7 @@ const fn ep(name: &'static str, fields: &'static [&'static str], user: &'static 
 
 const NURSE: &str = "nurse1";
 const COORDINATOR: &str = "coordinator";
+const ADMIN: &str = "admin";
 
 const ENDPOINTS: &[Endpoint] = &[
     ep("audit_search", &["patient", "staff"], COORDINATOR),
@@ -252,12 +253,55 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("sessions", &[], "nurse4"),
     ep("session_end", &["id"], "nurse4"),
     ep("sessions_end_others", &[], "nurse4"),
+    // --- staff administration ---
+    ep("staff_list", &["organization_id"], ADMIN),
+    ep("staff_account", &["staff_id"], ADMIN),
+    ep(
+        "staff_create",
+        &[
+            "family_name",
+            "given_name",
+            "family_name_kana",
+            "given_name_kana",
+            "role",
+            "organization_id",
+            "login_id",
+            "phone",
+        ],
+        ADMIN,
+    ),
+    ep(
+        "staff_update",
+        &[
+            "staff_id",
+            "family_name",
+            "given_name",
+            "family_name_kana",
+            "given_name_kana",
+            "role",
+            "organization_id",
+            "phone",
+        ],
+        ADMIN,
+    ),
+    ep("staff_set_disabled", &["staff_id", "disabled"], ADMIN),
+    ep("staff_new_code", &["staff_id"], ADMIN),
     // Last: a successful sign-out ends the session (it is signed in again),
     // and failed sign-ins count against this address.
     ep("logout", &["everywhere"], "nurse3"),
     Endpoint {
         cases: 6,
         ..ep("login", &["login_id", "password", "next"], NURSE)
+    },
+    // Last of all: its failures count against this address like failed
+    // sign-ins, and nobody signs in after it.
+    Endpoint {
+        cases: 6,
+        ..ep(
+            "first_sign_in",
+            &["login_id", "code", "new_password", "new_password_again"],
+            NURSE,
+        )
     },
 ];
 

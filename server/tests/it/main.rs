@@ -21,6 +21,7 @@ mod password_change;
 mod private_pages;
 mod second_factor;
 mod sign_in;
+mod staff_admin;
 mod startup;
 mod streams;
 mod team_admin;

@@ -22,5 +22,6 @@ pub mod edit;
 pub mod escalation;
 pub mod incident;
 pub mod search;
+pub mod staff;
 pub mod streams;
 pub mod teams;
