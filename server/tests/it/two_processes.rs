@@ -84,15 +84,7 @@ impl Server {
     }
 
     fn client(&self) -> TestApp {
-        TestApp {
-            base: self.base.clone(),
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .timeout(Duration::from_secs(120))
-                .build()
-                .unwrap(),
-            session: None,
-        }
+        TestApp::at(self.base.clone())
     }
 
     /// SIGKILL: no graceful shutdown, nothing cleaned up.

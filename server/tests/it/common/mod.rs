@@ -12,9 +12,54 @@ pub struct TestApp {
     /// The session cookie (`__Host-nc_session=…`) once signed in. Kept by hand:
     /// the cookie is `Secure`, and the test server speaks plain HTTP.
     pub session: Option<String>,
+    /// Closes the app's runtime pool when the last client of this app is
+    /// gone (see [`ServerGuard`]).
+    _server: Option<std::sync::Arc<ServerGuard>>,
+}
+
+/// Ends a test's in-process server with the test: its runtime pool (and so
+/// the live hub, which stops when that pool closes) is closed when the last
+/// [`TestApp`] of the server is dropped. Without it, the harness's `drop
+/// database` found the app's connections still open, waited PostgreSQL's
+/// five seconds for them and gave up: five idle seconds and a left-behind
+/// database per test.
+struct ServerGuard {
+    runtime: PgPool,
+    serve: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for ServerGuard {
+    fn drop(&mut self) {
+        self.serve.abort();
+        let runtime = self.runtime.clone();
+        // Marks the pool closed at once; the spawned half closes the idle
+        // connections while the harness tears the test down.
+        let closing = async move { runtime.close().await };
+        if let Ok(handle) = tokio::runtime::Handle::try_current() {
+            handle.spawn(closing);
+        }
+    }
 }
 
 impl TestApp {
+    /// A signed-out client of a server at `base` that this test does not
+    /// own (a spawned binary).
+    pub fn at(base: String) -> TestApp {
+        TestApp {
+            base,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                // A request that never answers fails the test with its URL
+                // instead of stalling the whole run (a hang guard, not a
+                // timing assertion).
+                .timeout(std::time::Duration::from_secs(120))
+                .build()
+                .expect("client"),
+            session: None,
+            _server: None,
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
@@ -51,6 +96,7 @@ impl TestApp {
             base: self.base.clone(),
             client: self.client.clone(),
             session: None,
+            _server: self._server.clone(),
         }
     }
 
@@ -160,8 +206,8 @@ pub async fn spawn_app_with(pool: PgPool, limits: app::ssr::state::StreamLimits)
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let runtime = server::as_runtime_role(&pool);
-    let app = routes::router(state_with(runtime, "target/site", addr, limits));
-    tokio::spawn(async move {
+    let app = routes::router(state_with(runtime.clone(), "target/site", addr, limits));
+    let serve = tokio::spawn(async move {
         axum::serve(
             listener,
             app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -170,15 +216,7 @@ pub async fn spawn_app_with(pool: PgPool, limits: app::ssr::state::StreamLimits)
         .expect("serve");
     });
     TestApp {
-        base: format!("http://{addr}"),
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            // A request that never answers fails the test with its URL
-            // instead of stalling the whole run (a hang guard, not a
-            // timing assertion).
-            .timeout(std::time::Duration::from_secs(120))
-            .build()
-            .expect("client"),
-        session: None,
+        _server: Some(std::sync::Arc::new(ServerGuard { runtime, serve })),
+        ..TestApp::at(format!("http://{addr}"))
     }
 }
