@@ -53,6 +53,99 @@ mod ssr {
         Uuid::parse_str(raw.trim())
             .map_err(|_| request::fail_form(AppError::Invalid(field.to_owned()), back))
     }
+    /// One change to a team, from the first check to the redirect: who
+    /// asks (refused and audited first), the team's id, the transaction
+    /// with the team's row locked; [`TeamEdit::finish`] writes the history
+    /// line and the audit row, commits and sends a plain form back to the
+    /// team page. Every refusal after the check goes back there as a
+    /// one-view flash.
+    pub struct TeamEdit {
+        pub user: CurrentUser,
+        pub team: Uuid,
+        pub back: String,
+        pub tx: sqlx::Transaction<'static, sqlx::Postgres>,
+        action: &'static str,
+    }
+
+    impl TeamEdit {
+        pub async fn begin(
+            pool: &PgPool,
+            action: &'static str,
+            team_id: &str,
+        ) -> Result<TeamEdit, AppError> {
+            let back = team_url(team_id);
+            let user = manager(pool, action, Some(&back)).await?;
+            let team = parse_id(team_id, "team_id", &back)?;
+            let mut tx = pool.begin().await.map_err(failed("begin", &back))?;
+            if !crate::ssr::db::teams::lock_team(&mut tx, team)
+                .await
+                .map_err(failed("locking the team", &back))?
+            {
+                return Err(request::fail_form(AppError::NotFound, "/admin/teams"));
+            }
+            Ok(TeamEdit {
+                user,
+                team,
+                back,
+                tx,
+                action,
+            })
+        }
+
+        /// A database failure in `context`, logged; the form goes back.
+        pub fn failed(&self, context: &'static str) -> impl FnOnce(sqlx::Error) -> AppError {
+            failed(context, &self.back)
+        }
+
+        /// A refused value of `field` (translated), back to the form.
+        pub fn invalid(&self, field: &str) -> AppError {
+            request::fail_form(AppError::Invalid(field.to_owned()), &self.back)
+        }
+
+        /// Another id of the form (`field` names it in a refusal).
+        pub fn parse_id(&self, raw: &str, field: &str) -> Result<Uuid, AppError> {
+            parse_id(raw, field, &self.back)
+        }
+
+        /// The history line (`change`, `words`), the audit row (`detail`),
+        /// the commit, and the way back to the page's `anchor`.
+        pub async fn finish(
+            mut self,
+            change: &str,
+            words: &str,
+            detail: &str,
+            anchor: &str,
+        ) -> Result<(), AppError> {
+            let by = self.user.actor.staff_id;
+            crate::ssr::db::teams::record_change(&mut self.tx, self.team, by, change, words)
+                .await
+                .map_err(self.failed("recording the team's history"))?;
+            let detail = format!("team {}: {detail}", self.team);
+            audit::record(
+                &mut *self.tx,
+                &self.user,
+                None,
+                self.action,
+                "done",
+                &detail,
+            )
+            .await?;
+            let back = format!("{}{anchor}", self.back);
+            self.tx
+                .commit()
+                .await
+                .map_err(failed("commit", &self.back))?;
+            if request::is_plain_form_post() {
+                leptos_axum::redirect(&back);
+            }
+            Ok(())
+        }
+    }
+
+    fn failed(context: &'static str, back: &str) -> impl FnOnce(sqlx::Error) -> AppError {
+        let back = back.to_owned();
+        move |e| request::fail_form(request::internal(context)(e), &back)
+    }
 }
 
 /// Every clinic team with its night model, backup hospital and size.
@@ -136,57 +229,16 @@ pub async fn admin_team(team_id: String) -> Result<TeamAdmin, AppError> {
 #[server(prefix = "/api", endpoint = "team_night_model")]
 pub async fn apply_team_night_model(team_id: String, model: String) -> Result<(), AppError> {
     use crate::domain::night_model::NightModel;
-    use crate::ssr::{audit, db, request};
-    const ACTION: &str = "team_night_model";
-    let back = ssr::team_url(&team_id);
+    use crate::ssr::{db, request};
     let pool = request::pool()?;
-    let user = ssr::manager(&pool, ACTION, Some(&back)).await?;
-    let team = ssr::parse_id(&team_id, "team_id", &back)?;
-    let model = NightModel::parse(model.trim())
-        .ok_or_else(|| request::fail_form(AppError::Invalid("night_model".into()), &back))?;
-    let failed = |context: &'static str| {
-        let back = back.clone();
-        move |e| request::fail_form(request::internal(context)(e), &back)
-    };
-    let mut tx = pool.begin().await.map_err(failed("begin"))?;
-    if !db::teams::lock_team(&mut tx, team)
+    let mut edit = ssr::TeamEdit::begin(&pool, "team_night_model", &team_id).await?;
+    let model = NightModel::parse(model.trim()).ok_or_else(|| edit.invalid("night_model"))?;
+    let by = edit.user.actor.staff_id;
+    db::teams::apply_night_model(&mut edit.tx, edit.team, model, chrono::Utc::now(), by)
         .await
-        .map_err(failed("locking the team"))?
-    {
-        return Err(request::fail_form(AppError::NotFound, "/admin/teams"));
-    }
-    db::teams::apply_night_model(
-        &mut tx,
-        team,
-        model,
-        chrono::Utc::now(),
-        user.actor.staff_id,
-    )
-    .await
-    .map_err(failed("applying a night model"))?;
-    db::teams::record_change(
-        &mut tx,
-        team,
-        user.actor.staff_id,
-        "night_model",
-        model.code(),
-    )
-    .await
-    .map_err(failed("recording the team's history"))?;
-    audit::record(
-        &mut *tx,
-        &user,
-        None,
-        ACTION,
-        "done",
-        &format!("team {team}: {}", model.code()),
-    )
-    .await?;
-    tx.commit().await.map_err(failed("commit"))?;
-    if request::is_plain_form_post() {
-        leptos_axum::redirect(&back);
-    }
-    Ok(())
+        .map_err(edit.failed("applying a night model"))?;
+    edit.finish("night_model", model.code(), model.code(), "")
+        .await
 }
 
 /// Moves one doctor a place up or down the team's calling order. The
@@ -198,69 +250,35 @@ pub async fn move_team_doctor(
     direction: String,
 ) -> Result<(), AppError> {
     use crate::domain::night_model::{move_in_order, OrderMove};
-    use crate::ssr::{audit, db, request};
-    const ACTION: &str = "team_calling_order";
-    let back = ssr::team_url(&team_id);
+    use crate::ssr::{db, request};
     let pool = request::pool()?;
-    let user = ssr::manager(&pool, ACTION, Some(&back)).await?;
-    let team = ssr::parse_id(&team_id, "team_id", &back)?;
-    let doctor = ssr::parse_id(&staff_id, "team_doctor", &back)?;
-    let step = OrderMove::parse(&direction)
-        .ok_or_else(|| request::fail_form(AppError::Invalid("order_move".into()), &back))?;
-    let failed = |context: &'static str| {
-        let back = back.clone();
-        move |e| request::fail_form(request::internal(context)(e), &back)
-    };
-    let mut tx = pool.begin().await.map_err(failed("begin"))?;
-    if !db::teams::lock_team(&mut tx, team)
+    let mut edit = ssr::TeamEdit::begin(&pool, "team_calling_order", &team_id).await?;
+    let doctor = edit.parse_id(&staff_id, "team_doctor")?;
+    let step = OrderMove::parse(&direction).ok_or_else(|| edit.invalid("order_move"))?;
+    let doctors = db::teams::doctors(&mut edit.tx, edit.team)
         .await
-        .map_err(failed("locking the team"))?
-    {
-        return Err(request::fail_form(AppError::NotFound, "/admin/teams"));
-    }
-    let doctors = db::teams::doctors(&mut tx, team)
-        .await
-        .map_err(failed("reading the team's doctors"))?;
+        .map_err(edit.failed("reading the team's doctors"))?;
     let order: Vec<_> = doctors.iter().map(|d| d.id).collect();
-    let moved = move_in_order(&order, doctor, step)
-        .ok_or_else(|| request::fail_form(AppError::Invalid("team_doctor".into()), &back))?;
-    if !db::teams::set_calling_order(&mut tx, team, &moved)
+    let moved = move_in_order(&order, doctor, step).ok_or_else(|| edit.invalid("team_doctor"))?;
+    if !db::teams::set_calling_order(&mut edit.tx, edit.team, &moved)
         .await
-        .map_err(failed("setting the calling order"))?
+        .map_err(edit.failed("setting the calling order"))?
     {
-        return Err(request::fail_form(
-            AppError::Invalid("team_doctor".into()),
-            &back,
-        ));
+        return Err(edit.invalid("team_doctor"));
     }
     let names: Vec<&str> = moved
         .iter()
         .filter_map(|id| doctors.iter().find(|d| d.id == *id))
         .map(|d| d.name.as_str())
         .collect();
-    db::teams::record_change(
-        &mut tx,
-        team,
-        user.actor.staff_id,
+    let detail = format!("{doctor} {}", step.code());
+    edit.finish(
         "calling_order",
         &names.join(" → "),
+        &detail,
+        "#calling-order",
     )
     .await
-    .map_err(failed("recording the team's history"))?;
-    audit::record(
-        &mut *tx,
-        &user,
-        None,
-        ACTION,
-        "done",
-        &format!("team {team}: {doctor} {}", step.code()),
-    )
-    .await?;
-    tx.commit().await.map_err(failed("commit"))?;
-    if request::is_plain_form_post() {
-        leptos_axum::redirect(&format!("{back}#calling-order"));
-    }
-    Ok(())
 }
 
 /// Sets the team's backup hospital (後方支援病院): the hospital its
@@ -270,59 +288,22 @@ pub async fn set_team_backup_hospital(
     team_id: String,
     #[server(default)] hospital_id: String,
 ) -> Result<(), AppError> {
-    use crate::ssr::{audit, db, request};
-    const ACTION: &str = "team_backup_hospital";
-    let back = ssr::team_url(&team_id);
+    use crate::ssr::{db, request};
     let pool = request::pool()?;
-    let user = ssr::manager(&pool, ACTION, Some(&back)).await?;
-    let team = ssr::parse_id(&team_id, "team_id", &back)?;
-    let hospital = ssr::parse_id(&hospital_id, "backup_hospital", &back)?;
-    let failed = |context: &'static str| {
-        let back = back.clone();
-        move |e| request::fail_form(request::internal(context)(e), &back)
-    };
-    let mut tx = pool.begin().await.map_err(failed("begin"))?;
-    if !db::teams::lock_team(&mut tx, team)
+    let mut edit = ssr::TeamEdit::begin(&pool, "team_backup_hospital", &team_id).await?;
+    let hospital = edit.parse_id(&hospital_id, "backup_hospital")?;
+    let hospitals = db::teams::hospitals(&mut *edit.tx)
         .await
-        .map_err(failed("locking the team"))?
-    {
-        return Err(request::fail_form(AppError::NotFound, "/admin/teams"));
-    }
-    let hospitals = db::teams::hospitals(&mut *tx)
-        .await
-        .map_err(failed("listing hospitals"))?;
+        .map_err(edit.failed("listing hospitals"))?;
     let Some(chosen) = hospitals.iter().find(|h| h.id == hospital) else {
-        return Err(request::fail_form(
-            AppError::Invalid("backup_hospital".into()),
-            &back,
-        ));
+        return Err(edit.invalid("backup_hospital"));
     };
-    db::teams::set_backup_hospital(&mut tx, team, Some(hospital))
+    db::teams::set_backup_hospital(&mut edit.tx, edit.team, Some(hospital))
         .await
-        .map_err(failed("setting the backup hospital"))?;
-    db::teams::record_change(
-        &mut tx,
-        team,
-        user.actor.staff_id,
-        "backup_hospital",
-        &chosen.name,
-    )
-    .await
-    .map_err(failed("recording the team's history"))?;
-    audit::record(
-        &mut *tx,
-        &user,
-        None,
-        ACTION,
-        "done",
-        &format!("team {team}: {hospital}"),
-    )
-    .await?;
-    tx.commit().await.map_err(failed("commit"))?;
-    if request::is_plain_form_post() {
-        leptos_axum::redirect(&format!("{back}#backup-hospital"));
-    }
-    Ok(())
+        .map_err(edit.failed("setting the backup hospital"))?;
+    let detail = hospital.to_string();
+    edit.finish("backup_hospital", &chosen.name, &detail, "#backup-hospital")
+        .await
 }
 
 /// One-off cover: a doctor of the team is on duty for a stretch ("北村
@@ -338,40 +319,23 @@ pub async fn add_team_cover(
     use crate::domain::cover::cover_interval;
     use crate::domain::schedule::{DutyOverride, DutySchedule, OverrideChange};
     use crate::domain::time::format_tokyo_minute;
-    use crate::ssr::{audit, db, request};
-    const ACTION: &str = "team_cover";
-    let back = ssr::team_url(&team_id);
+    use crate::ssr::{db, request};
     let pool = request::pool()?;
-    let user = ssr::manager(&pool, ACTION, Some(&back)).await?;
-    let team = ssr::parse_id(&team_id, "team_id", &back)?;
-    let doctor = ssr::parse_id(&staff_id, "team_doctor", &back)?;
+    let mut edit = ssr::TeamEdit::begin(&pool, "team_cover", &team_id).await?;
+    let doctor = edit.parse_id(&staff_id, "team_doctor")?;
     let interval = cover_interval(&date, &from, &to, chrono::Utc::now())
-        .map_err(|p| request::fail_form(AppError::Invalid(p.code().to_owned()), &back))?;
-    let failed = |context: &'static str| {
-        let back = back.clone();
-        move |e| request::fail_form(request::internal(context)(e), &back)
-    };
-    let mut tx = pool.begin().await.map_err(failed("begin"))?;
-    if !db::teams::lock_team(&mut tx, team)
+        .map_err(|p| edit.invalid(p.code()))?;
+    let doctors = db::teams::doctors(&mut edit.tx, edit.team)
         .await
-        .map_err(failed("locking the team"))?
-    {
-        return Err(request::fail_form(AppError::NotFound, "/admin/teams"));
-    }
-    let doctors = db::teams::doctors(&mut tx, team)
-        .await
-        .map_err(failed("reading the team's doctors"))?;
+        .map_err(edit.failed("reading the team's doctors"))?;
     let Some(named) = doctors.iter().find(|d| d.id == doctor) else {
-        return Err(request::fail_form(
-            AppError::Invalid("team_doctor".into()),
-            &back,
-        ));
+        return Err(edit.invalid("team_doctor"));
     };
-    let mut schedule = db::duty::schedule(&mut *tx, team)
+    let mut schedule = db::duty::schedule(&mut *edit.tx, edit.team)
         .await
-        .map_err(failed("reading the duty schedule"))?
+        .map_err(edit.failed("reading the duty schedule"))?
         .unwrap_or_else(|| DutySchedule {
-            id: team,
+            id: edit.team,
             name: String::new(),
             rotations: Vec::new(),
             rules: Vec::new(),
@@ -384,32 +348,18 @@ pub async fn add_team_cover(
         interval,
         change: OverrideChange::Cover { doctor },
     });
-    db::teams::save_schedule(&mut tx, team, &schedule, user.actor.staff_id)
+    let by = edit.user.actor.staff_id;
+    db::teams::save_schedule(&mut edit.tx, edit.team, &schedule, by)
         .await
-        .map_err(failed("saving the duty schedule"))?;
+        .map_err(edit.failed("saving the duty schedule"))?;
     let words = format!(
         "{} {}–{}",
         named.name,
         format_tokyo_minute(interval.start),
         format_tokyo_minute(interval.end)
     );
-    db::teams::record_change(&mut tx, team, user.actor.staff_id, "cover", &words)
-        .await
-        .map_err(failed("recording the team's history"))?;
-    audit::record(
-        &mut *tx,
-        &user,
-        None,
-        ACTION,
-        "done",
-        &format!("team {team}: cover {id} by {doctor}"),
-    )
-    .await?;
-    tx.commit().await.map_err(failed("commit"))?;
-    if request::is_plain_form_post() {
-        leptos_axum::redirect(&format!("{back}#covers"));
-    }
-    Ok(())
+    let detail = format!("cover {id} by {doctor}");
+    edit.finish("cover", &words, &detail, "#covers").await
 }
 
 /// Takes back a one-off cover.
@@ -417,41 +367,28 @@ pub async fn add_team_cover(
 pub async fn remove_team_cover(team_id: String, cover_id: String) -> Result<(), AppError> {
     use crate::domain::schedule::OverrideChange;
     use crate::domain::time::format_tokyo_minute;
-    use crate::ssr::{audit, db, request};
-    const ACTION: &str = "team_cover_remove";
-    let back = ssr::team_url(&team_id);
+    use crate::ssr::{db, request};
     let pool = request::pool()?;
-    let user = ssr::manager(&pool, ACTION, Some(&back)).await?;
-    let team = ssr::parse_id(&team_id, "team_id", &back)?;
-    let cover = ssr::parse_id(&cover_id, "cover", &back)?;
-    let failed = |context: &'static str| {
-        let back = back.clone();
-        move |e| request::fail_form(request::internal(context)(e), &back)
-    };
-    let mut tx = pool.begin().await.map_err(failed("begin"))?;
-    if !db::teams::lock_team(&mut tx, team)
+    let mut edit = ssr::TeamEdit::begin(&pool, "team_cover_remove", &team_id).await?;
+    let cover = edit.parse_id(&cover_id, "cover")?;
+    let mut schedule = db::duty::schedule(&mut *edit.tx, edit.team)
         .await
-        .map_err(failed("locking the team"))?
-    {
-        return Err(request::fail_form(AppError::NotFound, "/admin/teams"));
-    }
-    let mut schedule = db::duty::schedule(&mut *tx, team)
-        .await
-        .map_err(failed("reading the duty schedule"))?
-        .ok_or_else(|| request::fail_form(AppError::Invalid("cover".into()), &back))?;
+        .map_err(edit.failed("reading the duty schedule"))?
+        .ok_or_else(|| edit.invalid("cover"))?;
     let at = schedule
         .overrides
         .iter()
         .position(|o| o.id == cover && matches!(o.change, OverrideChange::Cover { .. }))
-        .ok_or_else(|| request::fail_form(AppError::Invalid("cover".into()), &back))?;
+        .ok_or_else(|| edit.invalid("cover"))?;
     let removed = schedule.overrides.remove(at);
-    db::teams::save_schedule(&mut tx, team, &schedule, user.actor.staff_id)
+    let by = edit.user.actor.staff_id;
+    db::teams::save_schedule(&mut edit.tx, edit.team, &schedule, by)
         .await
-        .map_err(failed("saving the duty schedule"))?;
+        .map_err(edit.failed("saving the duty schedule"))?;
     let name = match removed.change {
-        OverrideChange::Cover { doctor } => db::teams::doctors(&mut tx, team)
+        OverrideChange::Cover { doctor } => db::teams::doctors(&mut edit.tx, edit.team)
             .await
-            .map_err(failed("reading the team's doctors"))?
+            .map_err(edit.failed("reading the team's doctors"))?
             .into_iter()
             .find(|d| d.id == doctor)
             .map(|d| d.name)
@@ -463,21 +400,7 @@ pub async fn remove_team_cover(team_id: String, cover_id: String) -> Result<(), 
         format_tokyo_minute(removed.interval.start),
         format_tokyo_minute(removed.interval.end)
     );
-    db::teams::record_change(&mut tx, team, user.actor.staff_id, "cover_removed", &words)
+    let detail = format!("cover {cover}");
+    edit.finish("cover_removed", &words, &detail, "#covers")
         .await
-        .map_err(failed("recording the team's history"))?;
-    audit::record(
-        &mut *tx,
-        &user,
-        None,
-        ACTION,
-        "done",
-        &format!("team {team}: cover {cover}"),
-    )
-    .await?;
-    tx.commit().await.map_err(failed("commit"))?;
-    if request::is_plain_form_post() {
-        leptos_axum::redirect(&format!("{back}#covers"));
-    }
-    Ok(())
 }

@@ -11,7 +11,7 @@
 #[allow(dead_code)]
 mod demo_duty;
 
-use crate::common::{spawn_app, TestApp};
+use crate::common::{spawn_app, team_id, TestApp};
 use app::api::duty::{AbsenceOutcome, AbsenceRow, Calendar, DutyDirectory, OnDuty, Roster};
 use app::domain::holidays;
 use app::domain::schedule::{day_kind, from_tokyo, to_tokyo, DayKind};
@@ -38,14 +38,6 @@ async fn staff_id(pool: &PgPool, login: &str) -> Uuid {
         .fetch_one(pool)
         .await
         .unwrap_or_else(|e| panic!("staff {login}: {e}"))
-}
-
-async fn team_id(pool: &PgPool, name: &str) -> Uuid {
-    sqlx::query_scalar("select id from clinic_teams where name = $1")
-        .bind(name)
-        .fetch_one(pool)
-        .await
-        .unwrap_or_else(|e| panic!("team {name}: {e}"))
 }
 
 /// The start of the north team's weekly rotation, as seeded.

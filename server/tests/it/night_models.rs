@@ -3,6 +3,7 @@
 //! order the coordinator set and the team's own backup hospital, and the
 //! Kashiwa path ends at the patient's discharging hospital.
 
+use crate::common::{add_hospital, team_id};
 use app::domain::escalation::{resolve_path, CalleeRole};
 use app::domain::holidays::{is_sunday_or_holiday, is_year_end_break};
 use app::domain::night_model::NightModel;
@@ -14,14 +15,6 @@ use server::demo::{self, DEMO_PATIENT_1};
 use server::demo_duty::{NORTH_TEAM, SOUTH_TEAM};
 use sqlx::PgPool;
 use uuid::Uuid;
-
-async fn team_id(pool: &PgPool, name: &str) -> Uuid {
-    sqlx::query_scalar("select id from clinic_teams where name = $1")
-        .bind(name)
-        .fetch_one(pool)
-        .await
-        .unwrap()
-}
 
 async fn coordinator(pool: &PgPool) -> Uuid {
     sqlx::query_scalar("select id from staff where role = 'coordinator' order by id limit 1")
@@ -40,20 +33,6 @@ async fn apply(pool: &PgPool, team: Uuid, model: NightModel, now: DateTime<Utc>)
 }
 
 /// A hospital of its own, besides the demo city's one.
-async fn add_hospital(pool: &PgPool, name: &str) -> Uuid {
-    let id = Uuid::new_v4();
-    sqlx::query(
-        "insert into organizations (id, kind, name, name_kana, phone, address)
-         values ($1, 'hospital', $2, 'びょういん', '04-7100-0000', '千葉県柏市')",
-    )
-    .bind(id)
-    .bind(name)
-    .execute(pool)
-    .await
-    .unwrap();
-    id
-}
-
 async fn patient_of(pool: &PgPool, team: Uuid) -> Uuid {
     sqlx::query_scalar("select id from patients where clinic_team_id = $1 order by id limit 1")
         .bind(team)

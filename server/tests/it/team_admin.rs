@@ -4,19 +4,11 @@
 //! roster follows it; anyone else is refused and nothing is written; bad
 //! input is a translated 400 and nothing is half-written.
 
-use crate::common::{spawn_app, TestApp};
+use crate::common::{add_hospital, spawn_app, team_id, TestApp};
 use app::ssr::db::teams;
 use server::demo_duty::{NORTH_TEAM, SOUTH_TEAM};
 use sqlx::PgPool;
 use uuid::Uuid;
-
-async fn team_id(pool: &PgPool, name: &str) -> Uuid {
-    sqlx::query_scalar("select id from clinic_teams where name = $1")
-        .bind(name)
-        .fetch_one(pool)
-        .await
-        .unwrap()
-}
 
 async fn history_lines(pool: &PgPool, team: Uuid) -> i64 {
     sqlx::query_scalar("select count(*) from team_history where team_id = $1")
@@ -69,20 +61,6 @@ async fn setup_of(
     .await
     .unwrap();
     (model, hospital, order, policy, schedule)
-}
-
-async fn add_hospital(pool: &PgPool, name: &str) -> Uuid {
-    let id = Uuid::new_v4();
-    sqlx::query(
-        "insert into organizations (id, kind, name, name_kana, phone, address)
-         values ($1, 'hospital', $2, 'びょういん', '0263-00-0000', '長野県')",
-    )
-    .bind(id)
-    .bind(name)
-    .execute(pool)
-    .await
-    .unwrap();
-    id
 }
 
 async fn order_of(pool: &PgPool, team: Uuid) -> Vec<Uuid> {

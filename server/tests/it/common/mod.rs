@@ -220,3 +220,27 @@ pub async fn spawn_app_with(pool: PgPool, limits: app::ssr::state::StreamLimits)
         ..TestApp::at(format!("http://{addr}"))
     }
 }
+
+/// The id of the demo team called `name`.
+pub async fn team_id(pool: &PgPool, name: &str) -> uuid::Uuid {
+    sqlx::query_scalar("select id from clinic_teams where name = $1")
+        .bind(name)
+        .fetch_one(pool)
+        .await
+        .expect("a demo team of that name")
+}
+
+/// A new hospital called `name` (address and phone are placeholders).
+pub async fn add_hospital(pool: &PgPool, name: &str) -> uuid::Uuid {
+    let id = uuid::Uuid::new_v4();
+    sqlx::query(
+        "insert into organizations (id, kind, name, name_kana, phone, address)
+         values ($1, 'hospital', $2, 'びょういん', '0263-00-0000', '長野県')",
+    )
+    .bind(id)
+    .bind(name)
+    .execute(pool)
+    .await
+    .expect("insert a hospital");
+    id
+}
