@@ -186,6 +186,62 @@ fn staff_field_message(lang: Lang, e: &crate::domain::staff::StaffFieldError) ->
     format!("{}: {problem}", text(lang, field))
 }
 
+/// "郵便番号: 7桁の数字で入力してください …": the field of the admission
+/// form and what is wrong with it.
+fn admit_field_message(lang: Lang, e: &crate::domain::admission::AdmitError) -> String {
+    use crate::domain::admission::{AdmitField as F, AdmitProblem as P};
+    let field = match e.field {
+        F::FamilyName => Key::FamilyName,
+        F::GivenName => Key::GivenName,
+        F::FamilyNameKana => Key::FamilyNameKana,
+        F::GivenNameKana => Key::GivenNameKana,
+        F::BirthDate => Key::BirthDate,
+        F::Sex => Key::Sex,
+        F::PostalCode => Key::AdmitPostalCode,
+        F::Prefecture => Key::AdmitPrefecture,
+        F::City => Key::AdmitCity,
+        F::Street => Key::AdmitStreet,
+        F::Building => Key::AdmitBuilding,
+        F::Room => Key::AdmitRoom,
+        F::Landmark => Key::Landmark,
+        F::Coordinates => Key::AdmitCoordinates,
+        F::AdmittedOn => Key::AdmitAdmittedOn,
+        F::ClinicTeam => Key::AdmitClinicTeam,
+        F::Attending => Key::AdmitAttending,
+        F::Secondary => Key::AdmitSecondary,
+        F::NurseStation => Key::AdmitNurseStation,
+        F::CareManager => Key::AdmitCareManager,
+        F::DischargingHospital => Key::AdmitDischargingHospital,
+        F::ConsentBy => Key::AdmitConsentBy,
+        F::ConsentRelation => Key::AdmitConsentRelation,
+        F::ConsentOn => Key::AdmitConsentOn,
+        F::ConsentScope => Key::AdmitConsentScope,
+        F::ContactName => Key::AdmitContactName,
+        F::ContactRelation => Key::AdmitContactRelation,
+        F::ContactPhone => Key::AdmitContactPhone,
+    };
+    let problem = match e.problem {
+        P::Empty => text(lang, Key::ProblemEmpty).to_owned(),
+        P::TooLong { max } => text(lang, Key::ProblemTooLong).replace("{max}", &max.to_string()),
+        P::ControlCharacters => text(lang, Key::ProblemControl).to_owned(),
+        P::Emoji => text(lang, Key::StaffProblemEmoji).to_owned(),
+        P::NotKana => text(lang, Key::ProblemNotKana).to_owned(),
+        P::BadDate => text(lang, Key::ProblemBadDate).to_owned(),
+        P::ImpossibleDate => text(lang, Key::ProblemImpossibleDate).to_owned(),
+        P::FutureDate => text(lang, Key::ProblemFutureDate).to_owned(),
+        P::TooOld => text(lang, Key::ProblemTooOld).to_owned(),
+        P::BadPostalCode => text(lang, Key::AdmitProblemBadPostalCode).to_owned(),
+        P::BadCoordinates => text(lang, Key::AdmitProblemBadCoordinates).to_owned(),
+        P::OutOfRange => text(lang, Key::AdmitProblemOutOfRange).to_owned(),
+        P::Letters => text(lang, Key::ProblemLetters).to_owned(),
+        P::BadPhone => text(lang, Key::ProblemBadPhone).to_owned(),
+        P::NotAChoice => text(lang, Key::ProblemNotAChoice).to_owned(),
+        P::SameAsAttending => text(lang, Key::AdmitProblemSameAsAttending).to_owned(),
+        P::BeforeBirth => text(lang, Key::AdmitProblemBeforeBirth).to_owned(),
+    };
+    format!("{}: {problem}", text(lang, field))
+}
+
 impl AppError {
     /// One sentence for a form: what went wrong and what to do.
     pub fn user_message(&self, lang: Lang) -> String {
@@ -194,6 +250,9 @@ impl AppError {
                 text(lang, Key::ErrorThrottled).replace("{time}", &format_tokyo_minute(*until))
             }
             AppError::Invalid(field) => {
+                if let Some(e) = crate::domain::admission::AdmitError::from_code(field) {
+                    return admit_field_message(lang, &e);
+                }
                 match crate::domain::staff::StaffFieldError::from_code(field) {
                     Some(e) => staff_field_message(lang, &e),
                     None => text(lang, invalid_field_key(field)).to_owned(),
@@ -261,6 +320,35 @@ impl FromServerFnError for AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_admission_refusal_is_worded_with_its_field_in_both_languages() {
+        let e = AppError::Invalid("admit_postal_code:bad_postal_code".into());
+        assert_eq!(
+            e.user_message(Lang::Ja),
+            "郵便番号: 7桁の数字で入力してください (例: 400-0031)。"
+        );
+        assert_eq!(
+            e.user_message(Lang::En),
+            "Postal code: enter seven digits (e.g. 400-0031)."
+        );
+        let e = AppError::Invalid("admit_birth_date:impossible_date".into());
+        assert_eq!(e.user_message(Lang::Ja), "生年月日: 存在しない日付です。");
+        let e = AppError::Invalid("admit_family_name:too_long:50".into());
+        assert!(
+            e.user_message(Lang::Ja).contains("50"),
+            "{}",
+            e.user_message(Lang::Ja)
+        );
+        // No code reaches the screen.
+        for code in [
+            "admit_coordinates:out_of_range",
+            "admit_secondary_id:same_as_attending",
+        ] {
+            let m = AppError::Invalid(code.into()).user_message(Lang::Ja);
+            assert!(!m.contains("admit_"), "{m}");
+        }
+    }
 
     #[test]
     fn every_error_has_a_status_and_a_message() {

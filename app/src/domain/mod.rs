@@ -4,6 +4,7 @@
 
 pub mod absence;
 pub mod access;
+pub mod admission;
 pub mod audit_log;
 pub mod card;
 pub mod card_input;

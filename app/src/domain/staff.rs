@@ -169,7 +169,7 @@ pub struct StaffInput {
 }
 
 /// Whether `c` is a pictograph (emoji, their joiners and selectors, flags).
-fn is_emoji(c: char) -> bool {
+pub fn is_emoji(c: char) -> bool {
     matches!(
         c as u32,
         0x1F000..=0x1FAFF   // emoticons, symbols and pictographs, flags
