@@ -26,7 +26,7 @@ const smallPhone = {
 // The administrator's and the coordinator's tablet (staff and team
 // administration): their own projects, for those specs only.
 const tablet = { ...devices["Galaxy Tab S4"], launchOptions: chromium };
-const tabletSpecs = /(staff-admin|teams)\.spec\.ts$/;
+const tabletSpecs = /(staff-admin|teams|admission)\.spec\.ts$/;
 
 export default defineConfig({
   testDir: "./tests",

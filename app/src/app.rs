@@ -3,6 +3,7 @@
 use crate::components::header::Header;
 use crate::i18n::{provide_i18n_context, use_i18n, Key, Lang, THEME_COOKIE};
 use crate::pages::absences::AbsencesPage;
+use crate::pages::admission::AdmissionPage;
 use crate::pages::duty::DutyPage;
 use crate::pages::night_card::CardEditPage;
 use crate::pages::teams::{TeamPage, TeamsPage};
@@ -139,6 +140,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/duty") view=DutyPage ssr=SsrMode::Async />
                     <Route path=path!("/absences") view=AbsencesPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/teams") view=TeamsPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/patients/new") view=AdmissionPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/teams/:id") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/patients/:id/calls/new") view=NewCallPage ssr=SsrMode::Async />
                     <Route path=path!("/calls") view=CallBoardPage ssr=SsrMode::Async />

@@ -238,6 +238,7 @@ fn admit_field_message(lang: Lang, e: &crate::domain::admission::AdmitError) -> 
         P::NotAChoice => text(lang, Key::ProblemNotAChoice).to_owned(),
         P::SameAsAttending => text(lang, Key::AdmitProblemSameAsAttending).to_owned(),
         P::BeforeBirth => text(lang, Key::AdmitProblemBeforeBirth).to_owned(),
+        P::NotInTeam => text(lang, Key::AdmitProblemNotInTeam).to_owned(),
     };
     format!("{}: {problem}", text(lang, field))
 }
@@ -344,6 +345,7 @@ mod tests {
         for code in [
             "admit_coordinates:out_of_range",
             "admit_secondary_id:same_as_attending",
+            "admit_attending_id:not_in_team",
         ] {
             let m = AppError::Invalid(code.into()).user_message(Lang::Ja);
             assert!(!m.contains("admit_"), "{m}");

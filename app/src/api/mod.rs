@@ -2,6 +2,7 @@
 //! asks, parse the input into domain types, let `ssr::access` decide and
 //! audit, call the database layer, map errors.
 
+pub mod admission;
 pub mod audit;
 pub mod auth;
 pub mod break_glass;

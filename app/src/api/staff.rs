@@ -101,25 +101,6 @@ mod ssr {
     pub fn is_seat_refusal(e: &sqlx::Error) -> bool {
         broken_constraint(e).as_deref() == Some("care_team_members_seat_role_check")
     }
-
-    /// `base` with what was typed in the query (names, kana, role,
-    /// organisation, login id, phone: never a secret), so a refused plain
-    /// form comes back filled in.
-    pub fn with_typed(base: &str, fields: &[(&str, &str)]) -> String {
-        let query: Vec<String> = fields
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| {
-                let v: String = v.chars().take(200).collect();
-                format!("{k}={}", crate::domain::text::encode_query(&v))
-            })
-            .collect();
-        if query.is_empty() {
-            base.to_owned()
-        } else {
-            format!("{base}?{}", query.join("&"))
-        }
-    }
 }
 
 /// The accounts, of one organisation or all, with the organisations.
@@ -199,7 +180,7 @@ pub async fn staff_create(
         ("login_id", login_id.as_str()),
         ("phone", phone.as_str()),
     ];
-    let back = ssr::with_typed("/admin/staff/new", &typed);
+    let back = crate::ssr::request::with_typed("/admin/staff/new", &typed);
     let pool = request::pool()?;
     let admin = ssr::require_admin(&pool, Some(&back)).await?;
     let form = StaffForm {

@@ -22,6 +22,7 @@ fn menu_pages(role: Role) -> Vec<(&'static str, Key)> {
     if matches!(role, Role::Coordinator | Role::Admin) {
         pages.push(("/audit", Key::AuditTitle));
         pages.push(("/admin/teams", Key::NavTeams));
+        pages.push(("/admin/patients/new", Key::AdmitNav));
     }
     if role == Role::Admin {
         pages.push(("/admin/staff", Key::StaffMenu));

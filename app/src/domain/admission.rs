@@ -159,10 +159,12 @@ pub enum AdmitProblem {
     SameAsAttending,
     /// A date before the patient's birth.
     BeforeBirth,
+    /// The attending physician works at none of the chosen team's clinics.
+    NotInTeam,
 }
 
 impl AdmitProblem {
-    const SIMPLE: [(AdmitProblem, &'static str); 16] = [
+    const SIMPLE: [(AdmitProblem, &'static str); 17] = [
         (AdmitProblem::Empty, "empty"),
         (AdmitProblem::ControlCharacters, "control_characters"),
         (AdmitProblem::Emoji, "emoji"),
@@ -179,6 +181,7 @@ impl AdmitProblem {
         (AdmitProblem::NotAChoice, "not_a_choice"),
         (AdmitProblem::SameAsAttending, "same_as_attending"),
         (AdmitProblem::BeforeBirth, "before_birth"),
+        (AdmitProblem::NotInTeam, "not_in_team"),
     ];
 }
 
@@ -485,6 +488,53 @@ pub struct AdmissionForm<'a> {
     pub contact_phone: &'a str,
     /// The key-person checkbox of the first contact.
     pub contact_key_person: Option<&'a str>,
+}
+
+impl AdmissionForm<'_> {
+    /// What was typed, field by field (none of it secret), for the form
+    /// to come back filled in after a refusal; a ticked box as `on`.
+    pub fn typed(&self) -> Vec<(&'static str, &str)> {
+        use AdmitField as F;
+        let tick = |b: Option<&str>| {
+            if card_input::parse_checkbox(b) {
+                "on"
+            } else {
+                ""
+            }
+        };
+        vec![
+            (F::FamilyName.name(), self.family_name),
+            (F::GivenName.name(), self.given_name),
+            (F::FamilyNameKana.name(), self.family_name_kana),
+            (F::GivenNameKana.name(), self.given_name_kana),
+            (F::BirthDate.name(), self.birth_date),
+            (F::Sex.name(), self.sex),
+            (F::PostalCode.name(), self.postal_code),
+            (F::Prefecture.name(), self.prefecture),
+            (F::City.name(), self.city),
+            (F::Street.name(), self.street),
+            (F::Building.name(), self.building),
+            (F::Room.name(), self.room),
+            (F::Landmark.name(), self.landmark),
+            (F::Coordinates.name(), self.coordinates),
+            (F::AdmittedOn.name(), self.admitted_on),
+            (F::ClinicTeam.name(), self.clinic_team_id),
+            (F::Attending.name(), self.attending_id),
+            (F::Secondary.name(), self.secondary_id),
+            (F::NurseStation.name(), self.nurse_station_id),
+            (F::CareManager.name(), self.care_manager_id),
+            (F::DischargingHospital.name(), self.discharging_hospital_id),
+            (F::ConsentBy.name(), self.consent_by),
+            (F::ConsentRelation.name(), self.consent_relation),
+            (F::ConsentOn.name(), self.consent_on),
+            (F::ConsentScope.name(), self.consent_scope),
+            ("consent_paper", tick(self.consent_paper)),
+            (F::ContactName.name(), self.contact_name),
+            (F::ContactRelation.name(), self.contact_relation),
+            (F::ContactPhone.name(), self.contact_phone),
+            ("contact_key_person", tick(self.contact_key_person)),
+        ]
+    }
 }
 
 /// The group-care consent, ready to store.

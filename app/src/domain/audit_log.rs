@@ -62,6 +62,8 @@ pub enum AuditAction {
     StaffDisable,
     StaffEnable,
     FirstSignIn,
+    // --- patients ---
+    PatientAdmit,
     /// A code this build does not know (written by a newer server).
     Other,
 }
@@ -116,6 +118,7 @@ impl AuditAction {
             // --- staff administration ---
             "manage_staff" => Self::ManageStaff,
             "staff_create" => Self::StaffCreate,
+            "patient_admit" => Self::PatientAdmit,
             "staff_update" => Self::StaffUpdate,
             "staff_disable" => Self::StaffDisable,
             "staff_enable" => Self::StaffEnable,
@@ -382,6 +385,7 @@ mod tests {
             ("watch_board", A::WatchBoard),
             ("manage_staff", A::ManageStaff),
             ("staff_create", A::StaffCreate),
+            ("patient_admit", A::PatientAdmit),
             ("staff_update", A::StaffUpdate),
             ("staff_disable", A::StaffDisable),
             ("staff_enable", A::StaffEnable),

@@ -137,6 +137,7 @@ fn action_key(action: AuditAction) -> Key {
         // --- staff administration ---
         A::ManageStaff => Key::AuditActManageStaff,
         A::StaffCreate => Key::AuditActStaffCreate,
+        A::PatientAdmit => Key::AuditActPatientAdmit,
         A::StaffUpdate => Key::AuditActStaffUpdate,
         A::StaffDisable => Key::AuditActStaffDisable,
         A::StaffEnable => Key::AuditActStaffEnable,

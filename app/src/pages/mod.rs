@@ -1,6 +1,7 @@
 //! One component per route.
 
 pub mod absences;
+pub mod admission;
 pub mod audit;
 pub mod call;
 pub mod duty;

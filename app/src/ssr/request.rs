@@ -166,6 +166,25 @@ fn flash_cookie(value: &str, max_age: u32) -> String {
 
 /// `back` without its query's `error` and `draft` parameters (no page
 /// reads them any more; a caller that still adds them must not leak them).
+/// `base` with what was typed in the query (never a secret: names,
+/// choices, phones), each value cut to 200 characters, so a refused plain
+/// form comes back filled in.
+pub fn with_typed(base: &str, fields: &[(&str, &str)]) -> String {
+    let query: Vec<String> = fields
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| {
+            let v: String = v.chars().take(200).collect();
+            format!("{k}={}", crate::domain::text::encode_query(&v))
+        })
+        .collect();
+    if query.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", query.join("&"))
+    }
+}
+
 fn without_form_params(back: &str) -> String {
     let (path, query) = match back.split_once('?') {
         Some((path, query)) => (path, query),

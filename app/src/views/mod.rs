@@ -4,6 +4,7 @@
 //! server functions that send them (`api`) both import them downward;
 //! `api` re-exports each with its server functions.
 
+pub mod admission;
 pub mod calls;
 pub mod duty;
 // --- issue 11: team administration ---

@@ -113,6 +113,11 @@ const SERVER_FUNCTIONS: &[(&str, Kind)] = &[
     ("/api/staff_update", Kind::StaffOnly),
     ("/api/staff_set_disabled", Kind::StaffOnly),
     ("/api/staff_new_code", Kind::StaffOnly),
+    // --- admission ---
+    // Coordinators and administrators only; server/tests/it/admission.rs
+    // checks that nurses and doctors are refused and nothing is written.
+    ("/api/admission_choices", Kind::StaffOnly),
+    ("/api/admit_patient", Kind::StaffOnly),
     // Signing in with an enrolment code: no session yet.
     ("/api/first_sign_in", Kind::NoPatientData),
 ];
@@ -431,6 +436,21 @@ async fn signed_out_requests_are_refused_everywhere(pool: PgPool) {
             "/api/staff_set_disabled" => &[
                 ("staff_id", "00000000-0000-4000-8000-0000deadbeef"),
                 ("disabled", "true"),
+            ],
+            "/api/admit_patient" => &[
+                ("family_name", "吉田"),
+                ("given_name", "ハナ"),
+                ("family_name_kana", "ヨシダ"),
+                ("given_name_kana", "ハナ"),
+                ("birth_date", "1938-05-03"),
+                ("postal_code", "400-0031"),
+                ("prefecture", "山梨県"),
+                ("city", "甲府市"),
+                ("street", "丸の内1-1-1"),
+                ("admitted_on", "2026-12-01"),
+                ("consent_by", "吉田 一郎"),
+                ("consent_relation", "長男"),
+                ("consent_on", "2026-11-30"),
             ],
             "/api/staff_create" | "/api/staff_update" => &[
                 ("staff_id", "00000000-0000-4000-8000-0000deadbeef"),

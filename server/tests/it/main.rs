@@ -4,6 +4,7 @@
 mod common;
 
 mod access_matrix;
+mod admission;
 mod argon2_cost;
 mod audit_sealer;
 mod bad_input;

@@ -13,8 +13,10 @@
 //! * [`escalation`]: what the escalation path of now is computed from;
 //! * [`duty`]: teams, rotations, absences;
 //! * [`teams`]: a team's night model, calling order and backup hospital;
+//! * [`admission`]: a patient's admission to home care, whole;
 //! * [`streams`]: the open event streams and their caps.
 
+pub mod admission;
 pub mod calls;
 pub mod card;
 pub mod duty;
