@@ -639,3 +639,136 @@ pub async fn card_drafts(
         })
         .collect())
 }
+
+// --- family contacts ---
+
+pub use crate::views::contacts::EditableContact;
+
+/// The patient's family contacts with their ids and versions, for the
+/// edit page (`Action::EditCard`, audited).
+#[server(prefix = "/api", endpoint = "card_contacts")]
+pub async fn card_contacts(patient_id: String) -> Result<Vec<EditableContact>, AppError> {
+    use crate::domain::access::Action;
+    use crate::domain::patient::PatientId;
+    use crate::ssr::{access, auth, db::edit, request};
+
+    let id = PatientId::parse(&patient_id)
+        .map_err(|_| request::fail(AppError::Invalid("patient_id".into())))?;
+    let pool = request::pool()?;
+    let user = auth::require_user(&pool).await?;
+    access::authorize_patient(&pool, &user, Action::EditCard, id).await?;
+    edit::family_contacts(&pool, id)
+        .await
+        .map_err(request::internal("reading family contacts"))
+}
+
+/// Adds a family contact (`contact_id` blank) or changes one (filled in
+/// from `version`), at its place in the calling order; the others move
+/// to make room. The phone feeds the caller-number search at once.
+#[server(prefix = "/api", endpoint = "card_save_contact")]
+pub async fn save_contact(
+    patient_id: String,
+    #[server(default)] contact_id: String,
+    #[server(default)] version: String,
+    contact_name: String,
+    relation: String,
+    phone: String,
+    #[server(default)] priority: String,
+    #[server(default)] key_person: Option<String>,
+) -> Result<(), AppError> {
+    use self::ssr::{draft, Edit};
+    use crate::domain::access::Action;
+    use crate::domain::card_input::{
+        parse_version, EditSection, FamilyContactInput, Field, FieldError, Problem,
+    };
+    use crate::ssr::db::edit;
+
+    let edit = Edit::start(
+        &patient_id,
+        EditSection::Contacts,
+        Action::EditCard,
+        draft([
+            ("contact_id", &contact_id),
+            ("contact_name", &contact_name),
+            ("relation", &relation),
+            ("phone", &phone),
+            ("priority", &priority),
+            ("key_person", key_person.as_deref().unwrap_or("")),
+        ]),
+    )
+    .await?;
+    let result = async {
+        edit.authorize().await?;
+        let input = FamilyContactInput::parse(
+            &contact_name,
+            &relation,
+            &phone,
+            &priority,
+            key_person.as_deref(),
+        )
+        .map_err(|e| edit.invalid(e))?;
+        let malformed = || edit.invalid(FieldError::new(Field::Record, Problem::Malformed));
+        let by = edit.user.actor.staff_id;
+        let mut tx = edit.begin().await?;
+        let detail = match contact_id.trim() {
+            "" => {
+                let id = edit::add_contact(&mut tx, edit.id, by, &input)
+                    .await
+                    .map_err(|e| edit.failed(e))?
+                    .ok_or_else(|| {
+                        edit.invalid(FieldError::new(Field::Priority, Problem::TooMany))
+                    })?;
+                format!("contact {id} added")
+            }
+            raw => {
+                let contact = uuid::Uuid::parse_str(raw).map_err(|_| malformed())?;
+                let version = parse_version(&version).map_err(|e| edit.invalid(e))?;
+                edit::save_contact(&mut tx, edit.id, contact, by, version, &input)
+                    .await
+                    .map_err(|e| edit.failed(e))?;
+                format!("contact {contact} from v{version}")
+            }
+        };
+        edit.finish(tx, &detail).await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    edit.settle(result).await
+}
+
+/// Removes a family contact (as seen at `version`); the ones after it move
+/// up the calling order.
+#[server(prefix = "/api", endpoint = "card_remove_contact")]
+pub async fn remove_contact(
+    patient_id: String,
+    contact_id: String,
+    version: String,
+) -> Result<(), AppError> {
+    use self::ssr::{draft, Edit};
+    use crate::domain::access::Action;
+    use crate::domain::card_input::{parse_version, EditSection, Field, FieldError, Problem};
+    use crate::ssr::db::edit;
+
+    let edit = Edit::start(
+        &patient_id,
+        EditSection::Contacts,
+        Action::EditCard,
+        draft([("contact_id", &contact_id)]),
+    )
+    .await?;
+    let result = async {
+        edit.authorize().await?;
+        let contact = uuid::Uuid::parse_str(contact_id.trim())
+            .map_err(|_| edit.invalid(FieldError::new(Field::Record, Problem::Malformed)))?;
+        let version = parse_version(&version).map_err(|e| edit.invalid(e))?;
+        let mut tx = edit.begin().await?;
+        edit::remove_contact(&mut tx, edit.id, contact, edit.user.actor.staff_id, version)
+            .await
+            .map_err(|e| edit.failed(e))?;
+        edit.finish(tx, &format!("contact {contact} v{version} removed"))
+            .await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    edit.settle(result).await
+}

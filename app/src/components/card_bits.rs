@@ -125,6 +125,9 @@ pub fn field_key(field: Field) -> Key {
         Field::OrderIssuedOn => Key::OrderIssuedOn,
         Field::OrderValidFrom => Key::OrderValidFrom,
         Field::OrderValidTo => Key::OrderValidTo,
+        Field::ContactName => Key::ContactsName,
+        Field::Relation => Key::ContactsRelation,
+        Field::Priority => Key::ContactsPriority,
     }
 }
 
@@ -148,6 +151,8 @@ pub fn field_error_message(i18n: I18n, e: &FieldError) -> String {
         Problem::EndsBeforeStart => i18n.t(Key::ProblemEndsBeforeStart).to_owned(),
         Problem::PeriodTooLong => i18n.t(Key::ProblemPeriodTooLong).to_owned(),
         Problem::EndsInPast => i18n.t(Key::ProblemEndsInPast).to_owned(),
+        Problem::Emoji => i18n.t(Key::StaffProblemEmoji).to_owned(),
+        Problem::TooMany => i18n.t(Key::ContactsTooMany).to_owned(),
     };
     format!("{}: {problem}", i18n.t(field_key(e.field)))
 }

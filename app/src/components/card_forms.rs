@@ -10,14 +10,16 @@
 //! is rendered again by the server.
 
 use crate::api::card_edit::{
-    AddNote, RenewOrder, SaveCareManager, SaveIdentity, SaveSuddenChange, SaveWayIn, SaveWishes,
+    AddNote, EditableContact, RemoveContact, RenewOrder, SaveCareManager, SaveContact,
+    SaveIdentity, SaveSuddenChange, SaveWayIn, SaveWishes,
 };
 use crate::components::card_bits::error_message;
 use crate::domain::card::{
     CareManager, NursingOrder, Place, Resuscitation, Stamp, TransportWish, WayIn, Wishes,
 };
 use crate::domain::card_input::{
-    longest_order_period, EditSection, SavedDraft, NOTE_MAX_CHARS, SUDDEN_CHANGE_MAX_CHARS,
+    longest_order_period, EditSection, SavedDraft, CONTACT_NAME_MAX, MAX_FAMILY_CONTACTS,
+    NOTE_MAX_CHARS, RELATION_MAX, SUDDEN_CHANGE_MAX_CHARS,
 };
 use crate::domain::night_card::NightCard;
 use crate::domain::patient::Sex;
@@ -46,6 +48,13 @@ impl Draft {
             Some(fields) => fields.get(name).cloned().unwrap_or_default(),
             None => current.into(),
         }
+    }
+
+    /// The typed value of `name`, if there is a draft.
+    pub fn get(&self, name: &str) -> Option<String> {
+        self.0
+            .as_ref()
+            .map(|fields| fields.get(name).cloned().unwrap_or_default())
     }
 
     /// Whether checkbox `name` was ticked, or `current` without a draft.
@@ -552,5 +561,123 @@ pub fn NoteForm(patient_id: String, draft: Draft, error: Option<AppError>) -> im
                 <button type="submit" class="button primary">{i18n.t(Key::Save)}</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// The family contacts, each its own small form (change, or remove), in
+/// calling order, and a form to add one. Their phones are what the
+/// caller-number search finds. A refused save comes back in the form it
+/// was typed into.
+#[component]
+pub fn ContactsForm(
+    patient_id: String,
+    contacts: Vec<EditableContact>,
+    draft: Draft,
+    error: Option<AppError>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SaveContact>::new();
+    let remove = ServerAction::<RemoveContact>::new();
+    // Which form the kept draft belongs to: a contact's id, or "" (new).
+    let draft_for = draft.get("contact_id");
+    let count = contacts.len();
+    let full = count >= usize::try_from(MAX_FAMILY_CONTACTS).unwrap_or(9);
+    let rows = contacts
+        .into_iter()
+        .map(|c| {
+            let mine = draft_for.as_deref() == Some(c.id.to_string().as_str());
+            let (d, e) = if mine {
+                (draft.clone(), error.clone())
+            } else {
+                (Draft::default(), None)
+            };
+            let (id, remove_id) = (c.id.to_string(), c.id.to_string());
+            let (pid, remove_pid) = (patient_id.clone(), patient_id.clone());
+            let (version, remove_version) = (c.version.to_string(), c.version.to_string());
+            let heading = format!("{}. {} ({})", c.priority, c.name, c.relation);
+            let fields = contact_fields(count, &d, Some(&c));
+            view! {
+                <li class="contact-edit" data-testid="contact-edit">
+                    <h3>{heading}</h3>
+                    <ActionForm action=save attr:class="stack">
+                        <input type="hidden" name="patient_id" value=pid />
+                        <input type="hidden" name="contact_id" value=id />
+                        <input type="hidden" name="version" value=version />
+                        {fields}
+                        <CardFormError action=save initial=e />
+                        <button type="submit" class="button primary">{i18n.t(Key::Save)}</button>
+                    </ActionForm>
+                    <ActionForm action=remove attr:class="inline">
+                        <input type="hidden" name="patient_id" value=remove_pid />
+                        <input type="hidden" name="contact_id" value=remove_id />
+                        <input type="hidden" name="version" value=remove_version />
+                        <button type="submit" class="button danger">{i18n.t(Key::ContactsRemove)}</button>
+                    </ActionForm>
+                </li>
+            }
+        })
+        .collect_view();
+    let (new_draft, new_error) = if draft_for.as_deref() == Some("") {
+        (draft.clone(), error.clone())
+    } else {
+        (Draft::default(), None)
+    };
+    let new_fields = contact_fields(count + 1, &new_draft, None);
+    view! {
+        <section class="block edit" id=EditSection::Contacts.as_str() aria-labelledby="h-edit-contacts">
+            <h2 id="h-edit-contacts">{i18n.t(Key::FamilyContacts)}</h2>
+            <p class="hint">{i18n.t(Key::ContactsHelp)}</p>
+            <ol class="contact-edits">{rows}</ol>
+            {if full {
+                view! { <p class="hint" data-testid="contacts-full">{i18n.t(Key::ContactsTooMany)}</p> }.into_any()
+            } else {
+                view! {
+                    <h3>{i18n.t(Key::ContactsAdd)}</h3>
+                    <ActionForm action=save attr:class="stack" attr:data-testid="contact-add-form">
+                        <input type="hidden" name="patient_id" value=patient_id.clone() />
+                        <input type="hidden" name="contact_id" value="" />
+                        {new_fields}
+                        <CardFormError action=save initial=new_error />
+                        <button type="submit" class="button primary">{i18n.t(Key::ContactsAddSubmit)}</button>
+                    </ActionForm>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// A contact's fields: name, relation, phone, place in the calling order
+/// (1 to `places`), key person.
+fn contact_fields(places: usize, draft: &Draft, c: Option<&EditableContact>) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = draft.text(
+        "contact_name",
+        c.map(|c| c.name.clone()).unwrap_or_default(),
+    );
+    let relation = draft.text(
+        "relation",
+        c.map(|c| c.relation.clone()).unwrap_or_default(),
+    );
+    let phone = draft.text("phone", c.map(|c| c.phone.clone()).unwrap_or_default());
+    let priority = draft.text(
+        "priority",
+        c.map(|c| c.priority.to_string()).unwrap_or_default(),
+    );
+    let key_person = draft.checked("key_person", c.is_some_and(|c| c.is_key_person));
+    view! {
+        <TextField label=Key::ContactsName name="contact_name" value=name maxlength=CONTACT_NAME_MAX required=true />
+        <TextField label=Key::ContactsRelation name="relation" value=relation maxlength=RELATION_MAX required=true />
+        <TextField label=Key::Phone name="phone" kind="tel" inputmode="tel" value=phone maxlength=20 required=true />
+        <label class="field">
+            <span class="field-label">{i18n.t(Key::ContactsPriority)}</span>
+            <select name="priority">
+                {c.is_none().then(|| view! { <option value="" selected=priority.is_empty()>{i18n.t(Key::ContactsLast)}</option> })}
+                {(1..=places).map(|p| {
+                    let v = p.to_string();
+                    view! { <option value=v.clone() selected=v == priority>{v.clone()}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+        <CheckBox label=Key::KeyPerson name="key_person" checked=key_person />
     }
 }

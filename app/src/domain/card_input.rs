@@ -49,10 +49,14 @@ pub enum Field {
     OrderIssuedOn,
     OrderValidFrom,
     OrderValidTo,
+    // A family contact (家族の連絡先).
+    ContactName,
+    Relation,
+    Priority,
 }
 
 impl Field {
-    pub const ALL: [Field; 29] = [
+    pub const ALL: [Field; 32] = [
         Field::Version,
         Field::Record,
         Field::Resuscitation,
@@ -82,6 +86,9 @@ impl Field {
         Field::OrderIssuedOn,
         Field::OrderValidFrom,
         Field::OrderValidTo,
+        Field::ContactName,
+        Field::Relation,
+        Field::Priority,
     ];
 
     /// The form field name (and the first part of an error code).
@@ -116,6 +123,9 @@ impl Field {
             Field::OrderIssuedOn => "issued_on",
             Field::OrderValidFrom => "valid_from",
             Field::OrderValidTo => "valid_to",
+            Field::ContactName => "contact_name",
+            Field::Relation => "relation",
+            Field::Priority => "priority",
         }
     }
 }
@@ -151,6 +161,10 @@ pub enum Problem {
     PeriodTooLong,
     /// The end of a new order's period has already passed.
     EndsInPast,
+    /// A pictograph in a person's name.
+    Emoji,
+    /// The list is full (nine family contacts).
+    TooMany,
 }
 
 /// A field and its problem; carried as `AppError::Invalid(code)`.
@@ -183,6 +197,8 @@ impl FieldError {
             Problem::EndsBeforeStart => "ends_before_start".to_owned(),
             Problem::PeriodTooLong => "period_too_long".to_owned(),
             Problem::EndsInPast => "ends_in_past".to_owned(),
+            Problem::Emoji => "emoji".to_owned(),
+            Problem::TooMany => "too_many".to_owned(),
         };
         format!("{}:{problem}", self.field.name())
     }
@@ -207,6 +223,8 @@ impl FieldError {
             "ends_before_start" => Problem::EndsBeforeStart,
             "period_too_long" => Problem::PeriodTooLong,
             "ends_in_past" => Problem::EndsInPast,
+            "emoji" => Problem::Emoji,
+            "too_many" => Problem::TooMany,
             other => Problem::TooLong {
                 max: other.strip_prefix("too_long:")?.parse().ok()?,
             },
@@ -227,10 +245,12 @@ pub enum EditSection {
     Note,
     /// A new nursing order (renewal or first issue), by the physician.
     OrderRenewal,
+    /// One family contact (added, changed or removed).
+    Contacts,
 }
 
 impl EditSection {
-    pub const ALL: [EditSection; 7] = [
+    pub const ALL: [EditSection; 8] = [
         EditSection::Wishes,
         EditSection::SuddenChange,
         EditSection::WayIn,
@@ -238,6 +258,7 @@ impl EditSection {
         EditSection::Identity,
         EditSection::Note,
         EditSection::OrderRenewal,
+        EditSection::Contacts,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -249,6 +270,7 @@ impl EditSection {
             EditSection::Identity => "identity",
             EditSection::Note => "note",
             EditSection::OrderRenewal => "order-renewal",
+            EditSection::Contacts => "contacts",
         }
     }
 
@@ -684,6 +706,68 @@ pub const NOTE_MAX_CHARS: usize = 2000;
 /// The longest 「急変時の対応」, in characters.
 pub const SUDDEN_CHANGE_MAX_CHARS: usize = 2000;
 
+/// The most family contacts a card keeps (the calling order is 1 to 9).
+pub const MAX_FAMILY_CONTACTS: i16 = 9;
+/// The longest contact name and relation, in characters.
+pub const CONTACT_NAME_MAX: usize = 50;
+pub const RELATION_MAX: usize = 20;
+
+/// A family contact as the card's editor posts it, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FamilyContactInput {
+    pub name: String,
+    pub relation: String,
+    /// As the caller-number search matches it.
+    pub phone: String,
+    /// Where in the calling order (1 is called first); `None`: last.
+    pub priority: Option<i16>,
+    pub is_key_person: bool,
+}
+
+impl FamilyContactInput {
+    pub fn parse(
+        name: &str,
+        relation: &str,
+        phone: &str,
+        priority: &str,
+        key_person: Option<&str>,
+    ) -> Result<Self, FieldError> {
+        let name = required_line(Field::ContactName, name, CONTACT_NAME_MAX)?;
+        if name.chars().any(super::staff::is_emoji) {
+            return Err(FieldError::new(Field::ContactName, Problem::Emoji));
+        }
+        let priority = match priority.trim() {
+            "" => None,
+            p => Some(
+                p.parse::<i16>()
+                    .ok()
+                    .filter(|p| (1..=MAX_FAMILY_CONTACTS).contains(p))
+                    .ok_or(FieldError::new(Field::Priority, Problem::NotAChoice))?,
+            ),
+        };
+        Ok(FamilyContactInput {
+            name,
+            relation: required_line(Field::Relation, relation, RELATION_MAX)?,
+            phone: parse_phone(phone)?,
+            priority,
+            is_key_person: parse_checkbox(key_person),
+        })
+    }
+}
+
+/// The calling order after `moving` is put at place `to` (1 is called
+/// first; `None` or a place past the end: last). `order` is the order now;
+/// `moving` is in it for a change and not for a new contact. The others
+/// keep their order among themselves.
+pub fn place_in_order<T: PartialEq + Copy>(order: &[T], moving: T, to: Option<i16>) -> Vec<T> {
+    let mut out: Vec<T> = order.iter().copied().filter(|c| *c != moving).collect();
+    let at = to
+        .and_then(|p| usize::try_from(p - 1).ok())
+        .map_or(out.len(), |p| p.min(out.len()));
+    out.insert(at, moving);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1057,6 +1141,147 @@ mod tests {
                 parse_version(bad).map_err(|e| e.code()),
                 Err("version:malformed".to_owned()),
                 "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_family_contact_is_parsed_or_refused_by_field() {
+        let ok = FamilyContactInput::parse(
+            "𠮷田 美香",
+            "長女",
+            "０９０ー３１４１ー５９２６",
+            "2",
+            Some("on"),
+        )
+        .unwrap();
+        assert_eq!(ok.name, "𠮷田 美香");
+        assert_eq!(ok.phone, "090-3141-5926");
+        assert_eq!(ok.priority, Some(2));
+        assert!(ok.is_key_person);
+        let last =
+            FamilyContactInput::parse("高野 恵子", "長女", "055-252-0341", "", None).unwrap();
+        assert_eq!((last.priority, last.is_key_person), (None, false));
+        let long = "あ".repeat(10_000);
+        let cases: &[(&str, &str, &str, &str, Field, Problem)] = &[
+            (
+                "",
+                "長女",
+                "090-1111-2222",
+                "",
+                Field::ContactName,
+                Problem::Empty,
+            ),
+            (
+                "美香😀",
+                "長女",
+                "090-1111-2222",
+                "",
+                Field::ContactName,
+                Problem::Emoji,
+            ),
+            (
+                &long,
+                "長女",
+                "090-1111-2222",
+                "",
+                Field::ContactName,
+                Problem::TooLong { max: 50 },
+            ),
+            (
+                "美香",
+                "",
+                "090-1111-2222",
+                "",
+                Field::Relation,
+                Problem::Empty,
+            ),
+            (
+                "美香",
+                "長女\n次女",
+                "090-1111-2222",
+                "",
+                Field::Relation,
+                Problem::ControlCharacters,
+            ),
+            (
+                "美香",
+                "長女",
+                "090-abcd-2222",
+                "",
+                Field::Phone,
+                Problem::Letters,
+            ),
+            (
+                "美香",
+                "長女",
+                "090-1111",
+                "",
+                Field::Phone,
+                Problem::BadPhone,
+            ),
+            (
+                "美香",
+                "長女",
+                "090-1111-2222",
+                "0",
+                Field::Priority,
+                Problem::NotAChoice,
+            ),
+            (
+                "美香",
+                "長女",
+                "090-1111-2222",
+                "10",
+                Field::Priority,
+                Problem::NotAChoice,
+            ),
+            (
+                "美香",
+                "長女",
+                "090-1111-2222",
+                "一",
+                Field::Priority,
+                Problem::NotAChoice,
+            ),
+        ];
+        for (name, relation, phone, priority, field, problem) in cases {
+            let e = FamilyContactInput::parse(name, relation, phone, priority, None).unwrap_err();
+            assert_eq!(
+                (e.field, e.problem),
+                (*field, *problem),
+                "{name:.20} {relation} {phone} {priority}"
+            );
+            assert_eq!(
+                FieldError::from_code(&e.code()),
+                Some(e),
+                "the code reads back"
+            );
+        }
+    }
+
+    #[test]
+    fn a_contact_is_placed_in_the_calling_order() {
+        // (the order now, who moves, to which place, the order after)
+        type Case<'a> = (&'a [char], char, Option<i16>, &'a [char]);
+        let cases: &[Case<'_>] = &[
+            // A new contact: last, first, in between, past the end.
+            (&['a', 'b'], 'n', None, &['a', 'b', 'n']),
+            (&['a', 'b'], 'n', Some(1), &['n', 'a', 'b']),
+            (&['a', 'b'], 'n', Some(2), &['a', 'n', 'b']),
+            (&['a', 'b'], 'n', Some(9), &['a', 'b', 'n']),
+            (&[], 'n', Some(3), &['n']),
+            // A contact moved up, down, kept where it is.
+            (&['a', 'b', 'c'], 'c', Some(1), &['c', 'a', 'b']),
+            (&['a', 'b', 'c'], 'a', Some(3), &['b', 'c', 'a']),
+            (&['a', 'b', 'c'], 'b', Some(2), &['a', 'b', 'c']),
+            (&['a', 'b', 'c'], 'b', None, &['a', 'c', 'b']),
+        ];
+        for (order, moving, to, expected) in cases {
+            assert_eq!(
+                &place_in_order(order, *moving, *to),
+                expected,
+                "{order:?} {moving} {to:?}"
             );
         }
     }

@@ -13,15 +13,15 @@
 //! `domain::freshness`); an expired nursing order is flagged in red.
 
 use crate::api::break_glass::BreakGlass;
-use crate::api::card_edit::card_drafts;
+use crate::api::card_edit::{card_contacts, card_drafts, EditableContact};
 use crate::api::night_card::get_night_card;
 use crate::components::card_bits::{
     device_key, first_call_button_key, first_call_why, place_key, text_author_line, timeline_key,
     transport_key, SectionStamp,
 };
 use crate::components::card_forms::{
-    CareManagerForm, Draft, IdentityForm, NoteForm, RenewOrderForm, SuddenChangeForm, WayInForm,
-    WishesForm,
+    CareManagerForm, ContactsForm, Draft, IdentityForm, NoteForm, RenewOrderForm, SuddenChangeForm,
+    WayInForm, WishesForm,
 };
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form_error::FormError;
@@ -746,13 +746,18 @@ pub fn CardEditPage() -> impl IntoView {
         move || params.read().get("id").unwrap_or_default(),
         card_drafts,
     );
+    let contacts = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        card_contacts,
+    );
     view! {
         <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match card.await {
                     Ok(card) if card.can_edit => {
                         let drafts = drafts.await.unwrap_or_default();
-                        view! { <CardEditView card drafts /> }.into_any()
+                        let contacts = contacts.await.unwrap_or_default();
+                        view! { <CardEditView card drafts contacts /> }.into_any()
                     }
                     Ok(_) => {
                         let error = with_status(AppError::Forbidden);
@@ -793,6 +798,7 @@ fn with_status(error: AppError) -> AppError {
 fn CardEditView(
     card: NightCard,
     drafts: Vec<(EditSection, SavedDraft, AppError)>,
+    contacts: Vec<EditableContact>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let for_section = |s: EditSection| {
@@ -811,6 +817,7 @@ fn CardEditView(
     let (id_draft, id_error) = for_section(EditSection::Identity);
     let (note_draft, note_error) = for_section(EditSection::Note);
     let (renewal_draft, renewal_error) = for_section(EditSection::OrderRenewal);
+    let (contacts_draft, contacts_error) = for_section(EditSection::Contacts);
     let today = tokyo_date(card.read_at);
     view! {
         <Title text=format!("{} | {} {}", i18n.t(Key::EditTitle), card.family_name, card.given_name) />
@@ -849,6 +856,7 @@ fn CardEditView(
                 draft=way_draft
                 error=way_error
             />
+            <ContactsForm patient_id=id.clone() contacts draft=contacts_draft error=contacts_error />
             <CareManagerForm patient_id=id.clone() manager=card.care_manager.clone() draft=cm_draft error=cm_error />
             <NoteForm patient_id=id.clone() draft=note_draft error=note_error />
             {card.can_edit_identity.then(|| view! {

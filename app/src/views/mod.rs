@@ -6,6 +6,7 @@
 
 pub mod admission;
 pub mod calls;
+pub mod contacts;
 pub mod duty;
 // --- issue 11: team administration ---
 pub mod staff;

@@ -62,6 +62,10 @@ const SERVER_FUNCTIONS: &[(&str, Kind)] = &[
     ("/api/card_add_note", Kind::PatientScoped),
     // A new nursing order (renewal), by the physician: order_renewal.rs.
     ("/api/card_renew_order", Kind::PatientScoped),
+    // The family contacts (their phones feed the caller search): contacts.rs.
+    ("/api/card_contacts", Kind::PatientScoped),
+    ("/api/card_save_contact", Kind::PatientScoped),
+    ("/api/card_remove_contact", Kind::PatientScoped),
     // Duty and absences hold staff data, no patient data; every role
     // reads them, and server/tests/duty.rs checks who may write.
     ("/api/duty_teams", Kind::NoPatientData),
@@ -123,7 +127,7 @@ const SERVER_FUNCTIONS: &[(&str, Kind)] = &[
 ];
 
 /// The server functions that edit a card (`Action::EditCard`).
-const CARD_EDITS: [&str; 7] = [
+const CARD_EDITS: [&str; 8] = [
     "/api/card_save_wishes",
     "/api/card_save_sudden_change",
     "/api/card_renew_order",
@@ -131,6 +135,7 @@ const CARD_EDITS: [&str; 7] = [
     "/api/card_save_care_manager",
     "/api/card_save_identity",
     "/api/card_add_note",
+    "/api/card_save_contact",
 ];
 
 #[test]
@@ -380,6 +385,18 @@ async fn signed_out_requests_are_refused_everywhere(pool: PgPool) {
                 ("given_name_kana", "ハナコ"),
                 ("birth_date", "1937-04-12"),
                 ("sex", "female"),
+            ],
+            "/api/card_contacts" => &[("patient_id", "00000000-0000-4000-8000-000100000001")],
+            "/api/card_save_contact" => &[
+                ("patient_id", "00000000-0000-4000-8000-000100000001"),
+                ("contact_name", "高野 恵子"),
+                ("relation", "長女"),
+                ("phone", "090-1111-2222"),
+            ],
+            "/api/card_remove_contact" => &[
+                ("patient_id", "00000000-0000-4000-8000-000100000001"),
+                ("contact_id", "00000000-0000-4000-8000-0000deadbeef"),
+                ("version", "1"),
             ],
             "/api/card_add_note" => &[
                 ("patient_id", "00000000-0000-4000-8000-000100000001"),
@@ -769,6 +786,13 @@ async fn card_edit_form(pool: &PgPool, path: &str, patient: Uuid) -> Vec<(&'stat
             ]
         }
         "/api/card_add_note" => vec![("patient_id", id), ("note", "夜間の電話対応を記録".into())],
+        // A new family contact, last in the calling order.
+        "/api/card_save_contact" => vec![
+            ("patient_id", id),
+            ("contact_name", "高野 恵子".into()),
+            ("relation", "長女".into()),
+            ("phone", "090-7000-0001".into()),
+        ],
         "/api/card_renew_order" => {
             let (order, v, today): (Uuid, i32, chrono::NaiveDate) = sqlx::query_as(
                 "select o.id, o.version, (now() at time zone 'Asia/Tokyo')::date from nursing_orders o
@@ -800,7 +824,8 @@ async fn card_writes(pool: &PgPool) -> i64 {
     sqlx::query_scalar(
         "select (select count(*) from card_history) + (select count(*) from timeline_entries)
               + (select count(*) from acp_wishes) + (select count(*) from home_access)
-              + (select count(*) from care_managers) + (select count(*) from nursing_orders)",
+              + (select count(*) from care_managers) + (select count(*) from nursing_orders)
+              + (select count(*) from family_contacts)",
     )
     .fetch_one(pool)
     .await

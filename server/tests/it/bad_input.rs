@@ -256,6 +256,26 @@ const ENDPOINTS: &[Endpoint] = &[
     // --- staff administration ---
     ep("staff_list", &["organization_id"], ADMIN),
     ep("staff_account", &["staff_id"], ADMIN),
+    ep("card_contacts", &["patient_id"], NURSE),
+    ep(
+        "card_save_contact",
+        &[
+            "patient_id",
+            "contact_id",
+            "version",
+            "contact_name",
+            "relation",
+            "phone",
+            "priority",
+            "key_person",
+        ],
+        NURSE,
+    ),
+    ep(
+        "card_remove_contact",
+        &["patient_id", "contact_id", "version"],
+        NURSE,
+    ),
     ep("admission_choices", &[], COORDINATOR),
     ep(
         "admit_patient",

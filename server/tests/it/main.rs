@@ -9,6 +9,7 @@ mod argon2_cost;
 mod audit_sealer;
 mod bad_input;
 mod card;
+mod contacts;
 mod database_roles;
 mod duty;
 mod escalation;

@@ -9,9 +9,11 @@
 
 use crate::domain::card::TimelineKind;
 use crate::domain::card_input::{
-    CareManagerInput, IdentityInput, OrderRenewal, WayInInput, WishesInput,
+    place_in_order, CareManagerInput, FamilyContactInput, IdentityInput, OrderRenewal, WayInInput,
+    WishesInput, MAX_FAMILY_CONTACTS,
 };
 use crate::domain::patient::PatientId;
+use crate::views::contacts::EditableContact;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -496,4 +498,166 @@ pub async fn add_note(
     .execute(&mut *tx)
     .await?;
     Ok(id)
+}
+
+// --- family contacts ---
+
+/// The patient's family contacts in calling order, for the editor.
+pub async fn family_contacts(
+    db: impl sqlx::PgExecutor<'_>,
+    patient: PatientId,
+) -> Result<Vec<EditableContact>, sqlx::Error> {
+    sqlx::query_as!(
+        EditableContact,
+        "select id, version, name, relation, phone, priority, is_key_person
+           from family_contacts where patient_id = $1 order by priority, id",
+        patient.0,
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Locks the patient's contacts for a change of the list (the patient's
+/// row too, so two first contacts cannot race); their ids in calling order.
+async fn lock_contacts(tx: &mut PgConnection, patient: PatientId) -> Result<Vec<Uuid>, EditError> {
+    let found = sqlx::query_scalar!(
+        "select id from patients where id = $1 for update",
+        patient.0
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if found.is_none() {
+        return Err(EditError::NotFound);
+    }
+    sqlx::query!("set constraints family_contacts_patient_priority_key deferred")
+        .execute(&mut *tx)
+        .await?;
+    Ok(sqlx::query_scalar!(
+        "select id from family_contacts where patient_id = $1 order by priority, id for update",
+        patient.0,
+    )
+    .fetch_all(&mut *tx)
+    .await?)
+}
+
+/// Gives every contact of `order` but `except` its place (1, 2, …) where
+/// it changed.
+async fn renumber(
+    tx: &mut PgConnection,
+    patient: PatientId,
+    staff: Uuid,
+    order: &[Uuid],
+    except: Option<Uuid>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update family_contacts f set priority = o.n, updated_by = $3
+           from unnest($2::uuid[]) with ordinality as o(id, n)
+          where f.patient_id = $1 and f.id = o.id and f.priority <> o.n
+            and f.id is distinct from $4",
+        patient.0,
+        order,
+        staff,
+        except,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Adds a family contact at its place in the calling order; `Ok(None)`
+/// when the list is full.
+pub async fn add_contact(
+    tx: &mut PgConnection,
+    patient: PatientId,
+    staff: Uuid,
+    c: &FamilyContactInput,
+) -> Result<Option<Uuid>, EditError> {
+    let order = lock_contacts(tx, patient).await?;
+    if order.len() >= usize::try_from(MAX_FAMILY_CONTACTS).unwrap_or(9) {
+        return Ok(None);
+    }
+    let id = Uuid::new_v4();
+    let order = place_in_order(&order, id, c.priority);
+    renumber(tx, patient, staff, &order, Some(id)).await?;
+    let place = order.iter().position(|o| *o == id).unwrap_or(0) + 1;
+    sqlx::query!(
+        "insert into family_contacts
+             (id, patient_id, name, relation, phone, priority, is_key_person, updated_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+        id,
+        patient.0,
+        c.name,
+        c.relation,
+        c.phone,
+        i16::try_from(place).unwrap_or(MAX_FAMILY_CONTACTS),
+        c.is_key_person,
+        staff,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(Some(id))
+}
+
+/// Changes family contact `contact` (filled in from `version`) and its
+/// place; the others move to make room.
+pub async fn save_contact(
+    tx: &mut PgConnection,
+    patient: PatientId,
+    contact: Uuid,
+    staff: Uuid,
+    version: i32,
+    c: &FamilyContactInput,
+) -> Result<(), EditError> {
+    let order = lock_contacts(tx, patient).await?;
+    if !order.contains(&contact) {
+        return Err(EditError::NotFound);
+    }
+    let order = place_in_order(&order, contact, c.priority);
+    renumber(tx, patient, staff, &order, Some(contact)).await?;
+    let place = order.iter().position(|o| *o == contact).unwrap_or(0) + 1;
+    let rows = sqlx::query!(
+        "update family_contacts
+            set name = $4, relation = $5, phone = $6, priority = $7, is_key_person = $8,
+                updated_by = $9
+          where id = $1 and patient_id = $2 and version = $3",
+        contact,
+        patient.0,
+        version,
+        c.name,
+        c.relation,
+        c.phone,
+        i16::try_from(place).unwrap_or(MAX_FAMILY_CONTACTS),
+        c.is_key_person,
+        staff,
+    )
+    .execute(&mut *tx)
+    .await?;
+    one_row(rows.rows_affected())
+}
+
+/// Removes family contact `contact` (as seen at `version`); the ones after
+/// it move up.
+pub async fn remove_contact(
+    tx: &mut PgConnection,
+    patient: PatientId,
+    contact: Uuid,
+    staff: Uuid,
+    version: i32,
+) -> Result<(), EditError> {
+    let order = lock_contacts(tx, patient).await?;
+    if !order.contains(&contact) {
+        return Err(EditError::NotFound);
+    }
+    let rows = sqlx::query!(
+        "delete from family_contacts where id = $1 and patient_id = $2 and version = $3",
+        contact,
+        patient.0,
+        version,
+    )
+    .execute(&mut *tx)
+    .await?;
+    one_row(rows.rows_affected())?;
+    let rest: Vec<Uuid> = order.into_iter().filter(|o| *o != contact).collect();
+    renumber(tx, patient, staff, &rest, None).await?;
+    Ok(())
 }
