@@ -3,7 +3,8 @@
 // menu, a physician of another team is refused in words with everything
 // typed kept, then the patient is admitted with her care team, consent and
 // a daughter's phone; the station's nurse finds her by that number and
-// opens her night card, the rare kanji shown exactly.
+// opens her night card, the rare kanji shown exactly; she adds the son's
+// number first in the calling order and it finds the patient too.
 import { expect, test } from "@playwright/test";
 import { openMenu, signIn, waitForHydration } from "./helpers";
 
@@ -18,6 +19,8 @@ test("a coordinator admits a patient whom the station nurse finds by the daughte
   await page.getByRole("link", { name: "患者の登録" }).click();
   await expect(page).toHaveURL(/\/admin\/patients\/new$/);
   await waitForHydration(page, testInfo);
+  // Long choices (a doctor and her clinic) never widen the page on a phone.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 
   const form = page.getByTestId("admit-form");
   await form.getByLabel("姓", { exact: true }).fill("𠮷田");
@@ -33,12 +36,10 @@ test("a coordinator admits a patient whom the station nurse finds by the daughte
   await form.getByLabel("目印").fill("赤い郵便ポストの角を右");
   await form.getByLabel("位置 (緯度, 経度)").fill("https://www.google.com/maps/@35.6761,138.5592,17z");
   await form.getByLabel("在宅医療の開始日").fill("2026-11-30");
-  await form.getByLabel("診療所のチーム").selectOption({ label: "みどり野北在宅医療チーム" });
+  await form.getByRole("combobox", { name: "診療所のチーム", exact: true }).selectOption({ label: "みどり野北在宅医療チーム" });
   // A doctor of the south team first: refused in words.
-  const attending = form.getByLabel("主治医", { exact: true });
-  const south = await attending.locator("option", { hasText: "南みどり野診療所" }).first().getAttribute("value");
-  await attending.selectOption(south!);
-  await form.getByLabel("訪問看護ステーション").selectOption({ label: "訪問看護ステーションみどり" });
+  await form.getByRole("combobox", { name: "主治医", exact: true }).selectOption({ label: "清水 彩（南みどり野診療所）" });
+  await form.getByRole("combobox", { name: "訪問看護ステーション", exact: true }).selectOption({ label: "訪問看護ステーションみどり" });
   await form.getByLabel("同意した人", { exact: true }).fill("𠮷田 一郎");
   await form.getByLabel("同意した人の続柄").fill("長男");
   await form.getByLabel("同意日").fill("2026-11-30");
@@ -54,7 +55,7 @@ test("a coordinator admits a patient whom the station nurse finds by the daughte
   await expect(form.getByLabel("姓", { exact: true })).toHaveValue("𠮷田");
   await expect(form.getByLabel("家族の連絡先: 電話")).toHaveValue(phone);
 
-  await form.getByLabel("主治医", { exact: true }).selectOption({ label: "北村 健一（みどり野北クリニック）" });
+  await form.getByRole("combobox", { name: "主治医", exact: true }).selectOption({ label: "北村 健一（みどり野北クリニック）" });
   await page.getByTestId("admit-submit").click();
   await expect(page.getByTestId("admitted")).toContainText("登録しました");
 
@@ -73,6 +74,27 @@ test("a coordinator admits a patient whom the station nurse finds by the daughte
   await expect(page.getByTestId("patient-name")).toHaveText(`𠮷田 ${given}`);
   await expect(page.getByTestId("route-link")).toHaveAttribute("href", /35\.6761/);
   await expect(page.locator("main")).toContainText(phone);
+
+  // She adds the son's number first in the calling order, from the card's
+  // editor; his number finds the patient too.
+  const card = page.url();
+  await page.goto(card.replace(/night-card$/, "edit#contacts"));
+  const add = page.getByTestId("contact-add-form");
+  const son = phone.replace("090-3141", "080-2718");
+  await add.getByLabel("氏名").fill("𠮷田 健");
+  await add.getByLabel("続柄").fill("長男");
+  await add.getByLabel("電話番号", { exact: true }).fill(son);
+  await add.getByRole("combobox", { name: "電話する順番", exact: true }).selectOption("1");
+  await add.getByRole("button", { name: "追加する" }).click();
+  await expect(page).toHaveURL(/\/night-card\?saved=contacts$/);
+  await expect(page.locator("main")).toContainText(son);
+  await page.goto(card.replace(/night-card$/, "edit#contacts"));
+  await expect(page.getByTestId("contact-edit").first().locator("h3")).toHaveText("1. 𠮷田 健 (長男)");
+  await expect(page.getByTestId("contact-edit").nth(1).locator("h3")).toHaveText("2. 𠮷田 美香 (長女)");
+  await page.goto("/");
+  await page.getByLabel("患者を検索").fill(son);
+  await page.getByLabel("患者を検索").press("Enter");
+  await expect(page.getByTestId("search-hit").first()).toContainText("長男 𠮷田 健");
 });
 
 test("a nurse cannot open the admission form", async ({ page }, testInfo) => {
