@@ -3,7 +3,7 @@
 use crate::components::header::Header;
 use crate::i18n::{provide_i18n_context, use_i18n, Key, Lang, THEME_COOKIE};
 use crate::pages::absences::AbsencesPage;
-use crate::pages::admission::AdmissionPage;
+use crate::pages::admission::{AdmissionPage, PatientCarePage};
 use crate::pages::duty::DutyPage;
 use crate::pages::night_card::CardEditPage;
 use crate::pages::teams::{TeamPage, TeamsPage};
@@ -141,6 +141,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/absences") view=AbsencesPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/teams") view=TeamsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/patients/new") view=AdmissionPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/patients/:id/care") view=PatientCarePage ssr=SsrMode::Async />
                     <Route path=path!("/admin/teams/:id") view=TeamPage ssr=SsrMode::Async />
                     <Route path=path!("/patients/:id/calls/new") view=NewCallPage ssr=SsrMode::Async />
                     <Route path=path!("/calls") view=CallBoardPage ssr=SsrMode::Async />

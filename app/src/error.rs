@@ -219,6 +219,7 @@ fn admit_field_message(lang: Lang, e: &crate::domain::admission::AdmitError) -> 
         F::ContactName => Key::AdmitContactName,
         F::ContactRelation => Key::AdmitContactRelation,
         F::ContactPhone => Key::AdmitContactPhone,
+        F::RevokedOn => Key::CareRevokedOn,
     };
     let problem = match e.problem {
         P::Empty => text(lang, Key::ProblemEmpty).to_owned(),
@@ -239,6 +240,7 @@ fn admit_field_message(lang: Lang, e: &crate::domain::admission::AdmitError) -> 
         P::SameAsAttending => text(lang, Key::AdmitProblemSameAsAttending).to_owned(),
         P::BeforeBirth => text(lang, Key::AdmitProblemBeforeBirth).to_owned(),
         P::NotInTeam => text(lang, Key::AdmitProblemNotInTeam).to_owned(),
+        P::BeforeConsent => text(lang, Key::CareProblemBeforeConsent).to_owned(),
     };
     format!("{}: {problem}", text(lang, field))
 }

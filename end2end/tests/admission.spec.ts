@@ -58,6 +58,14 @@ test("a coordinator admits a patient whom the station nurse finds by the daughte
   await form.getByRole("combobox", { name: "主治医", exact: true }).selectOption({ label: "北村 健一（みどり野北クリニック）" });
   await page.getByTestId("admit-submit").click();
   await expect(page.getByTestId("admitted")).toContainText("登録しました");
+  // The care page: the seats from the first day, the consent as given.
+  await page.getByRole("link", { name: "在宅医療チームと同意を見る" }).click();
+  await expect(page.getByTestId("care-name")).toHaveText(`𠮷田 ${given}`);
+  await expect(page.getByTestId("care-seat")).toHaveCount(2);
+  await expect(page.getByTestId("care-seat").first()).toContainText("主治医 北村 健一");
+  await expect(page.getByTestId("care-seat").first()).toContainText("2026-11-30から");
+  await expect(page.getByTestId("consent")).toContainText("𠮷田 一郎 (長男) が 2026-11-30 に同意");
+  await expect(page.getByTestId("consent")).toContainText("同意書を保管");
 
   // The station's nurse: the daughter calls.
   await page.context().clearCookies();

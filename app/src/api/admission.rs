@@ -15,7 +15,9 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
-pub use crate::views::admission::{AdmissionOptions, Admitted, SeatOption};
+pub use crate::views::admission::{
+    AdmissionOptions, Admitted, ConsentRow, PatientCare, SeatOption, SeatRow,
+};
 
 /// The form's address, where a refusal goes back to.
 pub const ADMIT_PAGE: &str = "/admin/patients/new";
@@ -31,6 +33,15 @@ mod ssr {
     /// The signed-in coordinator or administrator; anyone else is refused
     /// and the refusal audited. `back`: where a refused plain form goes.
     pub async fn registrar(pool: &PgPool, back: Option<&str>) -> Result<CurrentUser, AppError> {
+        registrar_for(pool, back, "patient_admit").await
+    }
+
+    /// [`registrar`], the refusal audited under `action`.
+    pub async fn registrar_for(
+        pool: &PgPool,
+        back: Option<&str>,
+        action: &str,
+    ) -> Result<CurrentUser, AppError> {
         let refuse = |e: AppError| match back {
             Some(back) => request::fail_form(e, back),
             None => request::fail(e),
@@ -173,4 +184,78 @@ pub async fn admit_patient(
         leptos_axum::redirect(&format!("{ADMIT_PAGE}?admitted={id}"));
     }
     Ok(Admitted { patient_id: id })
+}
+
+/// The care page of a patient: `/admin/patients/<id>/care`.
+pub fn care_page(patient_id: &str) -> String {
+    match uuid::Uuid::parse_str(patient_id.trim()) {
+        Ok(id) => format!("/admin/patients/{id}/care"),
+        Err(_) => ADMIT_PAGE.to_owned(),
+    }
+}
+
+/// A patient's care team and group-care consents, for the coordinator
+/// (audited as a read of the patient).
+#[server(prefix = "/api", endpoint = "patient_care")]
+pub async fn patient_care(patient_id: String) -> Result<PatientCare, AppError> {
+    use crate::ssr::{audit, db, request};
+    let pool = request::pool()?;
+    let user = ssr::registrar_for(&pool, None, "read_patient_care").await?;
+    let id = uuid::Uuid::parse_str(patient_id.trim())
+        .map_err(|_| request::fail(AppError::NotFound))?;
+    let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
+    let care = db::admission::care(&mut tx, id)
+        .await
+        .map_err(request::internal("reading a care team"))?
+        .ok_or_else(|| request::fail(AppError::NotFound))?;
+    audit::record_read(&mut *tx, &user, "read_patient_care", &[id], "care team and consents")
+        .await?;
+    tx.commit().await.map_err(request::internal("commit"))?;
+    Ok(care)
+}
+
+/// Records that the family revoked a group-care consent on `revoked_on`:
+/// from that day the team's covering doctors no longer open the card
+/// through it. The consent stays on file, with who recorded the revocation.
+#[server(prefix = "/api", endpoint = "consent_revoke")]
+pub async fn consent_revoke(
+    patient_id: String,
+    consent_id: String,
+    revoked_on: String,
+) -> Result<(), AppError> {
+    use crate::domain::admission::parse_revocation;
+    use crate::domain::time::tokyo_date;
+    use crate::ssr::{audit, db, request};
+
+    let back = care_page(&patient_id);
+    let pool = request::pool()?;
+    let user = ssr::registrar_for(&pool, Some(&back), "consent_revoke").await?;
+    let patient = uuid::Uuid::parse_str(patient_id.trim())
+        .map_err(|_| request::fail_form(AppError::NotFound, ADMIT_PAGE))?;
+    let consent = uuid::Uuid::parse_str(consent_id.trim())
+        .map_err(|_| request::fail_form(AppError::NotFound, &back))?;
+    let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
+    let consented_on = db::admission::lock_open_consent(&mut tx, patient, consent)
+        .await
+        .map_err(request::internal("reading a consent"))?
+        .ok_or_else(|| request::fail_form(AppError::NotFound, &back))?;
+    let on = parse_revocation(&revoked_on, consented_on, tokyo_date(chrono::Utc::now()))
+        .map_err(|e| request::fail_form(AppError::Invalid(e.code()), &back))?;
+    db::admission::revoke_consent(&mut tx, consent, on, user.actor.staff_id)
+        .await
+        .map_err(request::internal("revoking a consent"))?;
+    audit::record(
+        &mut *tx,
+        &user,
+        Some(patient),
+        "consent_revoke",
+        "done",
+        &format!("consent {consent} revoked on {on}"),
+    )
+    .await?;
+    tx.commit().await.map_err(request::internal("commit"))?;
+    if request::is_plain_form_post() {
+        leptos_axum::redirect(&format!("{back}?revoked=1"));
+    }
+    Ok(())
 }

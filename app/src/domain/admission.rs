@@ -57,10 +57,12 @@ pub enum AdmitField {
     ContactName,
     ContactRelation,
     ContactPhone,
+    /// The day a consent was revoked.
+    RevokedOn,
 }
 
 impl AdmitField {
-    pub const ALL: [AdmitField; 28] = [
+    pub const ALL: [AdmitField; 29] = [
         AdmitField::FamilyName,
         AdmitField::GivenName,
         AdmitField::FamilyNameKana,
@@ -89,6 +91,7 @@ impl AdmitField {
         AdmitField::ContactName,
         AdmitField::ContactRelation,
         AdmitField::ContactPhone,
+        AdmitField::RevokedOn,
     ];
 
     /// The form field's name (and the code's part after `admit_`).
@@ -122,6 +125,7 @@ impl AdmitField {
             AdmitField::ContactName => "contact_name",
             AdmitField::ContactRelation => "contact_relation",
             AdmitField::ContactPhone => "contact_phone",
+            AdmitField::RevokedOn => "revoked_on",
         }
     }
 }
@@ -161,10 +165,12 @@ pub enum AdmitProblem {
     BeforeBirth,
     /// The attending physician works at none of the chosen team's clinics.
     NotInTeam,
+    /// A revocation dated before the consent it revokes.
+    BeforeConsent,
 }
 
 impl AdmitProblem {
-    const SIMPLE: [(AdmitProblem, &'static str); 17] = [
+    const SIMPLE: [(AdmitProblem, &'static str); 18] = [
         (AdmitProblem::Empty, "empty"),
         (AdmitProblem::ControlCharacters, "control_characters"),
         (AdmitProblem::Emoji, "emoji"),
@@ -182,6 +188,7 @@ impl AdmitProblem {
         (AdmitProblem::SameAsAttending, "same_as_attending"),
         (AdmitProblem::BeforeBirth, "before_birth"),
         (AdmitProblem::NotInTeam, "not_in_team"),
+        (AdmitProblem::BeforeConsent, "before_consent"),
     ];
 }
 
@@ -324,6 +331,20 @@ pub fn parse_past_date(
     today: NaiveDate,
 ) -> Result<NaiveDate, AdmitError> {
     card_input::parse_past_date(Field::BirthDate, s, today).map_err(|e| from_card(field, e.problem))
+}
+
+/// The day a consent given on `consented_on` is revoked: a real date,
+/// today or earlier, not before the consent.
+pub fn parse_revocation(
+    s: &str,
+    consented_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<NaiveDate, AdmitError> {
+    let on = parse_past_date(AdmitField::RevokedOn, s, today)?;
+    if on < consented_on {
+        return Err(AdmitError::new(AdmitField::RevokedOn, AdmitProblem::BeforeConsent));
+    }
+    Ok(on)
 }
 
 /// A postal code: seven digits, `123-4567` or `1234567`, full-width digits
@@ -1145,5 +1166,32 @@ mod tests {
             AdmitError::from_code("admit_street:too_long:100"),
             Some(AdmitError::new(F::Street, P::TooLong { max: 100 }))
         );
+    }
+
+    #[test]
+    fn a_revocation_is_dated_between_the_consent_and_today() {
+        let consented = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
+        let ok = [("2026-04-01", (2026, 4, 1)), ("2026-12-02", (2026, 12, 2)), ("令和8年6月1日", (2026, 6, 1))];
+        for (typed, (y, m, d)) in ok {
+            assert_eq!(
+                parse_revocation(typed, consented, today()),
+                Ok(NaiveDate::from_ymd_opt(y, m, d).unwrap()),
+                "{typed}"
+            );
+        }
+        let refused = [
+            ("2026-03-31", P::BeforeConsent),
+            ("2026-12-03", P::FutureDate),
+            ("2026-02-30", P::ImpossibleDate),
+            ("", P::Empty),
+            ("きのう", P::BadDate),
+        ];
+        for (typed, problem) in refused {
+            assert_eq!(
+                parse_revocation(typed, consented, today()),
+                Err(AdmitError::new(F::RevokedOn, problem)),
+                "{typed}"
+            );
+        }
     }
 }

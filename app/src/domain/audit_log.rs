@@ -64,6 +64,8 @@ pub enum AuditAction {
     FirstSignIn,
     // --- patients ---
     PatientAdmit,
+    ReadPatientCare,
+    ConsentRevoke,
     /// A code this build does not know (written by a newer server).
     Other,
 }
@@ -119,6 +121,8 @@ impl AuditAction {
             "manage_staff" => Self::ManageStaff,
             "staff_create" => Self::StaffCreate,
             "patient_admit" => Self::PatientAdmit,
+            "read_patient_care" => Self::ReadPatientCare,
+            "consent_revoke" => Self::ConsentRevoke,
             "staff_update" => Self::StaffUpdate,
             "staff_disable" => Self::StaffDisable,
             "staff_enable" => Self::StaffEnable,
@@ -386,6 +390,8 @@ mod tests {
             ("manage_staff", A::ManageStaff),
             ("staff_create", A::StaffCreate),
             ("patient_admit", A::PatientAdmit),
+            ("read_patient_care", A::ReadPatientCare),
+            ("consent_revoke", A::ConsentRevoke),
             ("staff_update", A::StaffUpdate),
             ("staff_disable", A::StaffDisable),
             ("staff_enable", A::StaffEnable),

@@ -8,14 +8,17 @@
 //! what was typed in the query; an admission comes back here with
 //! `?admitted=<id>` and a link to the new night card.
 
-use crate::api::admission::{admission_choices, AdmissionOptions, AdmitPatient, SeatOption};
+use crate::api::admission::{
+    admission_choices, patient_care, AdmissionOptions, AdmitPatient, ConsentRevoke, ConsentRow,
+    PatientCare, SeatOption, SeatRow,
+};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form_error::FormError;
 use crate::domain::admission::{ADDRESS_MAX, LANDMARK_MAX, NAME_MAX};
 use crate::i18n::{use_i18n, I18n, Key};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
 
 #[component]
@@ -35,6 +38,7 @@ pub fn AdmissionPage() -> impl IntoView {
             <section class="block" role="status" data-testid="admitted">
                 <p><strong>{i18n.t(Key::AdmitDone)}</strong></p>
                 <p><a class="button primary" href=format!("/patients/{id}/night-card")>{i18n.t(Key::AdmitOpenCard)}</a></p>
+                <p><a href=format!("/admin/patients/{id}/care")>{i18n.t(Key::CareLink)}</a></p>
             </section>
         })}
         <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
@@ -215,5 +219,134 @@ fn admission_form(
                 <button type="submit" class="button primary" data-testid="admit-submit">{i18n.t(Key::AdmitSubmit)}</button>
             </div>
         </ActionForm>
+    }
+}
+
+/// `/admin/patients/:id/care`: the patient's care-team seats with their
+/// periods and the group-care consents, each with the form to record its
+/// revocation. A server component with plain forms.
+#[component]
+pub fn PatientCarePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = params.read_untracked().get("id").unwrap_or_default();
+    let revoked = use_query_map().read_untracked().get("revoked").is_some();
+    let care = Resource::new(move || id.clone(), patient_care);
+    let revoke = ServerAction::<ConsentRevoke>::new();
+    view! {
+        <Title text=i18n.t(Key::CareTitle) />
+        <h1 class="page-title">{i18n.t(Key::CareTitle)}</h1>
+        {revoked.then(|| view! { <p class="duty-notice" role="status" data-testid="consent-revoked">{i18n.t(Key::CareRevoked)}</p> })}
+        <FormError action=revoke />
+        <Suspense fallback=move || view! { <p class="loading">{i18n.t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match care.await {
+                    Ok(c) => care_view(i18n, c, revoke).into_any(),
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn seat_key(role: &str) -> Option<Key> {
+    match role {
+        "attending" => Some(Key::CareSeatAttending),
+        "secondary" => Some(Key::CareSeatSecondary),
+        "nurse_station" => Some(Key::CareSeatStation),
+        "care_manager" => Some(Key::CareSeatCareManager),
+        _ => None,
+    }
+}
+
+fn period(i18n: I18n, from: chrono::NaiveDate, to: Option<chrono::NaiveDate>) -> String {
+    match to {
+        Some(to) => i18n
+            .t(Key::CarePeriod)
+            .replace("{from}", &from.to_string())
+            .replace("{to}", &to.to_string()),
+        None => i18n.t(Key::CarePeriodFrom).replace("{from}", &from.to_string()),
+    }
+}
+
+fn seat_item(i18n: I18n, s: SeatRow) -> impl IntoView {
+    let role = seat_key(&s.role).map(|k| i18n.t(k)).unwrap_or_default();
+    view! {
+        <li class="absence" data-testid="care-seat" data-role=s.role.clone()>
+            <p class="who"><strong>{role}</strong>" "{s.holder}</p>
+            <p class="duty-muted">{period(i18n, s.valid_from, s.valid_to)}</p>
+        </li>
+    }
+}
+
+fn consent_item(
+    i18n: I18n,
+    patient_id: String,
+    c: ConsentRow,
+    revoke: ServerAction<ConsentRevoke>,
+) -> impl IntoView {
+    let scope = match c.scope.as_str() {
+        "read_card" => i18n.t(Key::AdmitScopeReadCard),
+        _ => i18n.t(Key::AdmitScopeReadAndHouseCall),
+    };
+    let by = i18n
+        .t(Key::CareConsentBy)
+        .replace("{name}", &c.by_name)
+        .replace("{relation}", &c.relation)
+        .replace("{date}", &c.consented_on.to_string());
+    let paper = i18n.t(if c.paper_on_file { Key::CarePaperOnFile } else { Key::CareNoPaper });
+    let today = crate::domain::time::tokyo_date(chrono::Utc::now()).to_string();
+    view! {
+        <li class="absence" data-testid="consent">
+            <p class="who"><strong>{c.team.clone()}</strong>" · "{scope}</p>
+            <p>{by}</p>
+            <p class="duty-muted">{paper}</p>
+            {match c.revoked_on {
+                Some(on) => view! {
+                    <p><span class="duty-badge away" data-testid="consent-revoked-on">
+                        {i18n.t(Key::CareRevokedBadge).replace("{date}", &on.to_string())}
+                    </span></p>
+                }.into_any(),
+                None => view! {
+                    <ActionForm action=revoke attr:class="stack">
+                        <input type="hidden" name="patient_id" value=patient_id />
+                        <input type="hidden" name="consent_id" value=c.id.to_string() />
+                        <label>
+                            <span>{i18n.t(Key::CareRevokedOn)}</span>
+                            <input type="date" name="revoked_on" required value=today />
+                        </label>
+                        <small class="duty-muted">{i18n.t(Key::CareRevokeHelp)}</small>
+                        <button type="submit" class="button danger">{i18n.t(Key::CareRevoke)}</button>
+                    </ActionForm>
+                }.into_any(),
+            }}
+        </li>
+    }
+}
+
+fn care_view(i18n: I18n, c: PatientCare, revoke: ServerAction<ConsentRevoke>) -> impl IntoView {
+    let id = c.patient_id.to_string();
+    let in_force = c.consents.iter().any(|c| c.revoked_on.is_none());
+    view! {
+        <section class="block" data-testid="care-patient">
+            <h2 data-testid="care-name">{c.name.clone()}</h2>
+            {c.admitted_on.map(|on| view! {
+                <p><span class="label">{i18n.t(Key::CareAdmittedOn)}</span>" "{on.to_string()}</p>
+            })}
+            <p><a href=format!("/patients/{id}/night-card")>{i18n.t(Key::AdmitOpenCard)}</a></p>
+        </section>
+        <section class="block" data-testid="care-seats">
+            <h2>{i18n.t(Key::CareSeats)}</h2>
+            <ul class="absence-list">
+                {c.seats.into_iter().map(|s| seat_item(i18n, s)).collect_view()}
+            </ul>
+        </section>
+        <section class="block" data-testid="care-consents">
+            <h2>{i18n.t(Key::CareConsents)}</h2>
+            {(!in_force).then(|| view! { <p class="form-error">{i18n.t(Key::CareNoConsent)}</p> })}
+            <ul class="absence-list">
+                {c.consents.into_iter().map(|k| consent_item(i18n, id.clone(), k, revoke)).collect_view()}
+            </ul>
+        </section>
     }
 }

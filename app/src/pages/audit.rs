@@ -138,6 +138,8 @@ fn action_key(action: AuditAction) -> Key {
         A::ManageStaff => Key::AuditActManageStaff,
         A::StaffCreate => Key::AuditActStaffCreate,
         A::PatientAdmit => Key::AuditActPatientAdmit,
+        A::ReadPatientCare => Key::AuditActReadPatientCare,
+        A::ConsentRevoke => Key::AuditActConsentRevoke,
         A::StaffUpdate => Key::AuditActStaffUpdate,
         A::StaffDisable => Key::AuditActStaffDisable,
         A::StaffEnable => Key::AuditActStaffEnable,

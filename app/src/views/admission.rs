@@ -29,3 +29,38 @@ pub struct AdmissionOptions {
 pub struct Admitted {
     pub patient_id: Uuid,
 }
+
+/// One seat of a patient's care team, as the care page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatRow {
+    /// `attending`, `secondary`, `nurse_station`, `care_manager` (worded by the page).
+    pub role: String,
+    /// The person (with their organisation) or the organisation.
+    pub holder: String,
+    pub valid_from: chrono::NaiveDate,
+    pub valid_to: Option<chrono::NaiveDate>,
+}
+
+/// One group-care consent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentRow {
+    pub id: Uuid,
+    pub team: String,
+    pub by_name: String,
+    pub relation: String,
+    pub consented_on: chrono::NaiveDate,
+    /// `read_card` or `read_and_house_call` (worded by the page).
+    pub scope: String,
+    pub paper_on_file: bool,
+    pub revoked_on: Option<chrono::NaiveDate>,
+}
+
+/// A patient's care team and consents (`/admin/patients/:id/care`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientCare {
+    pub patient_id: Uuid,
+    pub name: String,
+    pub admitted_on: Option<chrono::NaiveDate>,
+    pub seats: Vec<SeatRow>,
+    pub consents: Vec<ConsentRow>,
+}

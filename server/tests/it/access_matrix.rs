@@ -122,6 +122,9 @@ const SERVER_FUNCTIONS: &[(&str, Kind)] = &[
     // checks that nurses and doctors are refused and nothing is written.
     ("/api/admission_choices", Kind::StaffOnly),
     ("/api/admit_patient", Kind::StaffOnly),
+    // The care page and a revocation: admission.rs.
+    ("/api/patient_care", Kind::StaffOnly),
+    ("/api/consent_revoke", Kind::StaffOnly),
     // Signing in with an enrolment code: no session yet.
     ("/api/first_sign_in", Kind::NoPatientData),
 ];
@@ -453,6 +456,12 @@ async fn signed_out_requests_are_refused_everywhere(pool: PgPool) {
             "/api/staff_set_disabled" => &[
                 ("staff_id", "00000000-0000-4000-8000-0000deadbeef"),
                 ("disabled", "true"),
+            ],
+            "/api/patient_care" => &[("patient_id", "00000000-0000-4000-8000-000100000001")],
+            "/api/consent_revoke" => &[
+                ("patient_id", "00000000-0000-4000-8000-000100000001"),
+                ("consent_id", "00000000-0000-4000-8000-0000deadbeef"),
+                ("revoked_on", "2026-12-01"),
             ],
             "/api/admit_patient" => &[
                 ("family_name", "吉田"),

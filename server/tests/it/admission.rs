@@ -376,3 +376,118 @@ async fn bad_input_and_seats_that_do_not_fit_are_refused_in_words_and_write_noth
     }
     assert_eq!(counts(&pool).await, before, "nothing written");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_revoked_consent_closes_the_card_to_covering_doctors_from_that_day(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let coordinator = app.clone_base().signed_in_as("coordinator").await;
+    let s = seats(&pool).await;
+    let f = form(&s);
+    let (status, body) = admit(&coordinator, &with(&f, "secondary_id", "")).await;
+    assert_eq!(status, 200, "{body}");
+    let admitted: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let id = admitted["patient_id"].as_str().unwrap().to_owned();
+    // A doctor of the team's clinics who holds no seat: he covers through
+    // the consent.
+    let covering: String = sqlx::query_scalar(
+        "select s.login_id from staff s
+           join clinic_team_members m on m.organization_id = s.organization_id
+          where m.team_id = $1::uuid and s.role = 'physician' and s.id <> $2::uuid
+            and s.login_id is not null
+          order by s.login_id limit 1",
+    )
+    .bind(&s.team)
+    .bind(&s.attending)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let doctor = app.clone_base().signed_in_as(&covering).await;
+    let card = format!("/patients/{id}/night-card");
+    assert_eq!(doctor.get(&card).await.0, 200, "{covering} covers");
+
+    // The care page lists the seats and the consent, and is audited.
+    let r = coordinator
+        .post_form("/api/patient_care", &[("patient_id", &id)])
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let care: serde_json::Value = r.json().await.unwrap();
+    let roles: Vec<&str> = care["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, vec!["attending", "nurse_station"]);
+    let consent = care["consents"][0]["id"].as_str().unwrap().to_owned();
+    assert!(care["consents"][0]["revoked_on"].is_null());
+
+    // A nurse may not record it; a day before the consent or in the future
+    // is refused in words; nothing changes.
+    let nurse = app.clone_base().signed_in_as("nurse1").await;
+    let revoke = |on: &'static str| {
+        vec![
+            ("patient_id", id.clone()),
+            ("consent_id", consent.clone()),
+            ("revoked_on", on.to_owned()),
+        ]
+    };
+    assert_eq!(post(&nurse, &revoke("2026-12-01")).await.0, 403);
+    for (on, code) in [
+        ("2026-11-29", "admit_revoked_on:before_consent"),
+        ("2099-01-01", "admit_revoked_on:future_date"),
+        ("2026-02-30", "admit_revoked_on:impossible_date"),
+    ] {
+        let (status, body) = post(&coordinator, &revoke(on)).await;
+        assert_eq!(status, 400, "{on}: {body}");
+        let error: AppError = serde_json::from_str(&body).unwrap();
+        assert_eq!(error, AppError::Invalid(code.into()));
+        assert!(!error.user_message(Lang::Ja).contains("admit_"));
+    }
+    assert_eq!(doctor.get(&card).await.0, 200, "still covered");
+
+    // Revoked today: from today the covering doctor is refused; the
+    // attending's station nurse still reads the card.
+    let today: String =
+        sqlx::query_scalar("select ((now() at time zone 'Asia/Tokyo')::date)::text")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let (status, body) = post(
+        &coordinator,
+        &[
+            ("patient_id", id.clone()),
+            ("consent_id", consent.clone()),
+            ("revoked_on", today.clone()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(doctor.get(&card).await.0, 403, "{covering} no longer covers");
+    assert_eq!(nurse.get(&card).await.0, 200, "the station still reads it");
+    let (by, on): (Option<Uuid>, Option<chrono::NaiveDate>) = sqlx::query_as(
+        "select revoked_by, revoked_on from group_care_consents where id = $1::uuid",
+    )
+    .bind(&consent)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(by.is_some());
+    assert_eq!(on.unwrap().to_string(), today);
+    // A second revocation finds nothing open.
+    assert_eq!(post(&coordinator, &revoke("2026-12-01")).await.0, 404);
+    let audited: i64 = sqlx::query_scalar(
+        "select count(*) from audit_log where patient_id = $1::uuid
+            and action = 'consent_revoke' and outcome = 'done'",
+    )
+    .bind(&id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+}
+
+async fn post(app: &TestApp, form: &[(&'static str, String)]) -> (u16, String) {
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.post_form("/api/consent_revoke", &pairs).await;
+    (r.status().as_u16(), r.text().await.unwrap())
+}

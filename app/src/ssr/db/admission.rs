@@ -3,7 +3,7 @@
 //! a whole admission in the caller's transaction.
 
 use crate::domain::admission::{Admission, AdmitError, AdmitField, AdmitProblem};
-use crate::views::admission::{AdmissionOptions, SeatOption};
+use crate::views::admission::{AdmissionOptions, ConsentRow, PatientCare, SeatOption, SeatRow};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -230,5 +230,92 @@ pub async fn insert(
         .execute(&mut *db)
         .await?;
     }
+    Ok(())
+}
+
+/// Patient `id`'s care team (current seats first) and consents (newest
+/// first); `None` when there is no such patient.
+pub async fn care(db: &mut PgConnection, id: Uuid) -> Result<Option<PatientCare>, sqlx::Error> {
+    let Some(p) = sqlx::query!(
+        r#"select family_name || ' ' || given_name as "name!", admitted_on
+             from patients where id = $1"#,
+        id
+    )
+    .fetch_optional(&mut *db)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let seats = sqlx::query_as!(
+        SeatRow,
+        r#"select m.role,
+                  coalesce(s.family_name || ' ' || s.given_name || '（' || so.name || '）', o.name, '')
+                      as "holder!",
+                  m.valid_from, m.valid_to
+             from care_team_members m
+             left join staff s on s.id = m.staff_id
+             left join organizations so on so.id = s.organization_id
+             left join organizations o on o.id = m.organization_id
+            where m.patient_id = $1
+            order by m.valid_to is not null, m.valid_to desc,
+                     array_position(array['attending', 'secondary', 'nurse_station', 'care_manager'], m.role),
+                     m.valid_from, m.id"#,
+        id
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    let consents = sqlx::query_as!(
+        ConsentRow,
+        r#"select c.id, t.name as team, c.consented_by_name as by_name,
+                  c.consented_by_relation as relation, c.consented_on, c.scope,
+                  c.paper_on_file, c.revoked_on
+             from group_care_consents c join clinic_teams t on t.id = c.clinic_team_id
+            where c.patient_id = $1
+            order by c.revoked_on is not null, c.consented_on desc, c.id"#,
+        id
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    Ok(Some(PatientCare {
+        patient_id: id,
+        name: p.name,
+        admitted_on: p.admitted_on,
+        seats,
+        consents,
+    }))
+}
+
+/// The day consent `consent` of `patient` was given, locked, if it exists
+/// and is not revoked yet.
+pub async fn lock_open_consent(
+    db: &mut PgConnection,
+    patient: Uuid,
+    consent: Uuid,
+) -> Result<Option<chrono::NaiveDate>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "select consented_on from group_care_consents
+          where id = $1 and patient_id = $2 and revoked_on is null for update",
+        consent,
+        patient,
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Records the revocation of consent `consent` on `on`, by `by`.
+pub async fn revoke_consent(
+    db: &mut PgConnection,
+    consent: Uuid,
+    on: chrono::NaiveDate,
+    by: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update group_care_consents set revoked_on = $2, revoked_by = $3 where id = $1",
+        consent,
+        on,
+        by,
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }
