@@ -16,7 +16,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 pub use crate::views::admission::{
-    AdmissionOptions, Admitted, ConsentRow, PatientCare, SeatOption, SeatRow,
+    AdmissionOptions, Admitted, CareRecord, ConsentRow, SeatOption, SeatRow,
 };
 
 /// The form's address, where a refusal goes back to.
@@ -48,15 +48,7 @@ mod ssr {
         };
         let user = auth::require_user(pool).await.map_err(refuse)?;
         if !decide_staff_action(&user.actor, Action::ManageRoster).is_allowed() {
-            audit::record(
-                pool,
-                &user,
-                None,
-                "patient_admit",
-                "denied",
-                "not a roster manager",
-            )
-            .await?;
+            audit::record(pool, &user, None, action, "denied", "not a roster manager").await?;
             return Err(refuse(AppError::Forbidden));
         }
         Ok(user)
@@ -197,19 +189,25 @@ pub fn care_page(patient_id: &str) -> String {
 /// A patient's care team and group-care consents, for the coordinator
 /// (audited as a read of the patient).
 #[server(prefix = "/api", endpoint = "patient_care")]
-pub async fn patient_care(patient_id: String) -> Result<PatientCare, AppError> {
+pub async fn patient_care(patient_id: String) -> Result<CareRecord, AppError> {
     use crate::ssr::{audit, db, request};
     let pool = request::pool()?;
     let user = ssr::registrar_for(&pool, None, "read_patient_care").await?;
-    let id = uuid::Uuid::parse_str(patient_id.trim())
-        .map_err(|_| request::fail(AppError::NotFound))?;
+    let id =
+        uuid::Uuid::parse_str(patient_id.trim()).map_err(|_| request::fail(AppError::NotFound))?;
     let mut tx = pool.begin().await.map_err(request::internal("begin"))?;
     let care = db::admission::care(&mut tx, id)
         .await
         .map_err(request::internal("reading a care team"))?
         .ok_or_else(|| request::fail(AppError::NotFound))?;
-    audit::record_read(&mut *tx, &user, "read_patient_care", &[id], "care team and consents")
-        .await?;
+    audit::record_read(
+        &mut *tx,
+        &user,
+        "read_patient_care",
+        &[id],
+        "care team and consents",
+    )
+    .await?;
     tx.commit().await.map_err(request::internal("commit"))?;
     Ok(care)
 }

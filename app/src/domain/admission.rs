@@ -342,7 +342,10 @@ pub fn parse_revocation(
 ) -> Result<NaiveDate, AdmitError> {
     let on = parse_past_date(AdmitField::RevokedOn, s, today)?;
     if on < consented_on {
-        return Err(AdmitError::new(AdmitField::RevokedOn, AdmitProblem::BeforeConsent));
+        return Err(AdmitError::new(
+            AdmitField::RevokedOn,
+            AdmitProblem::BeforeConsent,
+        ));
     }
     Ok(on)
 }
@@ -1171,7 +1174,11 @@ mod tests {
     #[test]
     fn a_revocation_is_dated_between_the_consent_and_today() {
         let consented = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
-        let ok = [("2026-04-01", (2026, 4, 1)), ("2026-12-02", (2026, 12, 2)), ("令和8年6月1日", (2026, 6, 1))];
+        let ok = [
+            ("2026-04-01", (2026, 4, 1)),
+            ("2026-12-02", (2026, 12, 2)),
+            ("令和8年6月1日", (2026, 6, 1)),
+        ];
         for (typed, (y, m, d)) in ok {
             assert_eq!(
                 parse_revocation(typed, consented, today()),

@@ -9,8 +9,8 @@
 //! `?admitted=<id>` and a link to the new night card.
 
 use crate::api::admission::{
-    admission_choices, patient_care, AdmissionOptions, AdmitPatient, ConsentRevoke, ConsentRow,
-    PatientCare, SeatOption, SeatRow,
+    admission_choices, patient_care, AdmissionOptions, AdmitPatient, CareRecord, ConsentRevoke,
+    ConsentRow, SeatOption, SeatRow,
 };
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form_error::FormError;
@@ -265,7 +265,9 @@ fn period(i18n: I18n, from: chrono::NaiveDate, to: Option<chrono::NaiveDate>) ->
             .t(Key::CarePeriod)
             .replace("{from}", &from.to_string())
             .replace("{to}", &to.to_string()),
-        None => i18n.t(Key::CarePeriodFrom).replace("{from}", &from.to_string()),
+        None => i18n
+            .t(Key::CarePeriodFrom)
+            .replace("{from}", &from.to_string()),
     }
 }
 
@@ -294,7 +296,11 @@ fn consent_item(
         .replace("{name}", &c.by_name)
         .replace("{relation}", &c.relation)
         .replace("{date}", &c.consented_on.to_string());
-    let paper = i18n.t(if c.paper_on_file { Key::CarePaperOnFile } else { Key::CareNoPaper });
+    let paper = i18n.t(if c.paper_on_file {
+        Key::CarePaperOnFile
+    } else {
+        Key::CareNoPaper
+    });
     let today = crate::domain::time::tokyo_date(chrono::Utc::now()).to_string();
     view! {
         <li class="absence" data-testid="consent">
@@ -324,7 +330,7 @@ fn consent_item(
     }
 }
 
-fn care_view(i18n: I18n, c: PatientCare, revoke: ServerAction<ConsentRevoke>) -> impl IntoView {
+fn care_view(i18n: I18n, c: CareRecord, revoke: ServerAction<ConsentRevoke>) -> impl IntoView {
     let id = c.patient_id.to_string();
     let in_force = c.consents.iter().any(|c| c.revoked_on.is_none());
     view! {

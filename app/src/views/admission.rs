@@ -57,7 +57,7 @@ pub struct ConsentRow {
 
 /// A patient's care team and consents (`/admin/patients/:id/care`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PatientCare {
+pub struct CareRecord {
     pub patient_id: Uuid,
     pub name: String,
     pub admitted_on: Option<chrono::NaiveDate>,

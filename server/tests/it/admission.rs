@@ -462,7 +462,11 @@ async fn a_revoked_consent_closes_the_card_to_covering_doctors_from_that_day(poo
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(doctor.get(&card).await.0, 403, "{covering} no longer covers");
+    assert_eq!(
+        doctor.get(&card).await.0,
+        403,
+        "{covering} no longer covers"
+    );
     assert_eq!(nurse.get(&card).await.0, 200, "the station still reads it");
     let (by, on): (Option<Uuid>, Option<chrono::NaiveDate>) = sqlx::query_as(
         "select revoked_by, revoked_on from group_care_consents where id = $1::uuid",

@@ -278,7 +278,11 @@ const ENDPOINTS: &[Endpoint] = &[
     ),
     ep("admission_choices", &[], COORDINATOR),
     ep("patient_care", &["patient_id"], COORDINATOR),
-    ep("consent_revoke", &["patient_id", "consent_id", "revoked_on"], COORDINATOR),
+    ep(
+        "consent_revoke",
+        &["patient_id", "consent_id", "revoked_on"],
+        COORDINATOR,
+    ),
     ep(
         "admit_patient",
         &[

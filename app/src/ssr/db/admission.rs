@@ -3,7 +3,7 @@
 //! a whole admission in the caller's transaction.
 
 use crate::domain::admission::{Admission, AdmitError, AdmitField, AdmitProblem};
-use crate::views::admission::{AdmissionOptions, ConsentRow, PatientCare, SeatOption, SeatRow};
+use crate::views::admission::{AdmissionOptions, CareRecord, ConsentRow, SeatOption, SeatRow};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -235,7 +235,7 @@ pub async fn insert(
 
 /// Patient `id`'s care team (current seats first) and consents (newest
 /// first); `None` when there is no such patient.
-pub async fn care(db: &mut PgConnection, id: Uuid) -> Result<Option<PatientCare>, sqlx::Error> {
+pub async fn care(db: &mut PgConnection, id: Uuid) -> Result<Option<CareRecord>, sqlx::Error> {
     let Some(p) = sqlx::query!(
         r#"select family_name || ' ' || given_name as "name!", admitted_on
              from patients where id = $1"#,
@@ -276,7 +276,7 @@ pub async fn care(db: &mut PgConnection, id: Uuid) -> Result<Option<PatientCare>
     )
     .fetch_all(&mut *db)
     .await?;
-    Ok(Some(PatientCare {
+    Ok(Some(CareRecord {
         patient_id: id,
         name: p.name,
         admitted_on: p.admitted_on,
